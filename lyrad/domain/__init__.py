@@ -1,0 +1,1 @@
+"""Value types, events and the error tree. Imports nothing from the rest of lyrad."""
