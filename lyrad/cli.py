@@ -21,7 +21,8 @@ class ExitCode(IntEnum):
     FAILURE = 1  # the daemon failed, a critical component gave up, a check said NO-GO
     INCOMPLETE = 2  # validate: not enough evidence; also argparse usage errors
     HARNESS_ERROR = 3  # validate: harness error or venue in maintenance
-    CONFIG_ERROR = 78  # EX_CONFIG: systemd's RestartPreventExitStatus keeps a bad config from looping
+    # EX_CONFIG: with RestartPreventExitStatus=78 systemd does not loop on a bad config.
+    CONFIG_ERROR = 78
 
 
 Handler = Callable[[argparse.Namespace], ExitCode]

@@ -1,0 +1,1 @@
+"""Configuration: one frozen, strict section per component, loaded from TOML plus environment."""

@@ -1,0 +1,85 @@
+"""The root settings: TOML file first, `LYRAD_<SECTION>__<KEY>` environment overrides on top."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
+
+from lyrad.config.errors import ENV_DELIMITER, ENV_PREFIX, ConfigError, from_validation_error
+from lyrad.config.sections import (
+    DaemonConfig,
+    HttpConfig,
+    JournalConfig,
+    LogConfig,
+    VenueConfig,
+)
+
+
+def _default_venues() -> dict[str, VenueConfig]:
+    return {"sim": VenueConfig()}
+
+
+class Settings(BaseSettings):
+    """Every section of lyrad's configuration. Built only by `load_settings`."""
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="forbid",
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_DELIMITER,
+        case_sensitive=False,
+    )
+
+    daemon: DaemonConfig = DaemonConfig()
+    log: LogConfig = LogConfig()
+    http: HttpConfig = HttpConfig()
+    journal: JournalConfig = JournalConfig()
+    venues: dict[str, VenueConfig] = Field(default_factory=_default_venues)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's content arrives as init kwargs; the environment overrides it.
+        return (env_settings, init_settings)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: file not found"]) from None
+    except OSError as e:
+        raise ConfigError([f"{path}: cannot read: {e.strerror or e}"]) from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: not UTF-8 text"]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError([f"{path}: TOML syntax error: {e}"]) from None
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Validate the file (or the built-in defaults) plus environment; raise ConfigError."""
+    data = read_toml(path) if path is not None else {}
+    try:
+        return Settings(**data)
+    except ValidationError as e:
+        raise from_validation_error(e, path) from None
+    except SettingsError as e:
+        # pydantic-settings could not decode an environment value (e.g. a list that is not JSON)
+        raise ConfigError([f"environment: {e}"]) from None

@@ -1,0 +1,1 @@
+"""The HTTP server component: health, readiness, metrics and (later) the control API."""

@@ -1,0 +1,1 @@
+"""The process: components, the supervisor, signals, systemd notification, the daemon lifecycle."""

@@ -1,0 +1,1 @@
+"""Trading: risk gate, breakers, trading state, order executor, reconciler."""
