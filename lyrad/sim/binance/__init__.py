@@ -1,0 +1,1 @@
+"""The Binance spot REST dialect: translates Binance's wire API to and from venue calls."""
