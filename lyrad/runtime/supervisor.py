@@ -138,7 +138,9 @@ class Supervisor:
         try:
             await self.stop_all()
         finally:
-            await self._tg.__aexit__(exc_type, exc, tb)
+            # Every child is stopped by now; the body's own exception (if any) propagates
+            # as itself instead of wrapped in the TaskGroup's ExceptionGroup.
+            await self._tg.__aexit__(None, None, None)
 
     def _declare_fatal(self, reason: str) -> None:
         if self.fatal_reason is None:
