@@ -1,0 +1,99 @@
+"""Per-account state: balances (free and locked), orders by symbol and id, client ids, trades."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from lyrad.sim.engine.arith import ZERO
+from lyrad.sim.engine.orders import LiveOrder
+from lyrad.sim.engine.types import (
+    AccountSpec,
+    Balance,
+    EngineRejection,
+    Fill,
+    RejectReason,
+)
+
+HOUSE_ACCOUNT = "__house__"
+"""Name of the account that provides the synthetic liquidity (readable through `balances`)."""
+
+HOUSE_BALANCE = Decimal(10) ** 15
+"""Starting balance of the house in every asset: large but finite, so assets are conserved."""
+
+CLIENT_ID_MEMORY_MS = 24 * 60 * 60 * 1000
+"""A client order id stays taken this long after its order was placed (sim time)."""
+
+
+class AccountState:
+    """One account's money and orders; the house keeps no history of closed orders or trades."""
+
+    __slots__ = (
+        "client_ids",
+        "free",
+        "is_house",
+        "locked",
+        "maker_fee",
+        "name",
+        "open_orders",
+        "orders",
+        "spec",
+        "taker_fee",
+        "trades",
+    )
+
+    def __init__(
+        self, spec: AccountSpec, symbols: Iterable[str], assets: Iterable[str], *, is_house: bool
+    ) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.is_house = is_house
+        self.maker_fee = spec.maker_fee
+        self.taker_fee = spec.taker_fee
+        self.free: dict[str, Decimal] = {asset: ZERO for asset in assets}
+        for asset, amount in spec.balances.items():
+            self.free[asset] = amount
+        self.locked: dict[str, Decimal] = dict.fromkeys(self.free, ZERO)
+        self.orders: dict[str, dict[int, LiveOrder]] = {}
+        self.open_orders: dict[str, dict[int, LiveOrder]] = {}
+        self.client_ids: dict[str, dict[str, LiveOrder]] = {}
+        self.trades: dict[str, list[Fill]] = {}
+        for symbol in symbols:
+            self.orders[symbol] = {}
+            self.open_orders[symbol] = {}
+            self.client_ids[symbol] = {}
+            self.trades[symbol] = []
+
+    def balances(self) -> list[Balance]:
+        """Every asset the account holds or could trade, free and locked."""
+        return [Balance(a, self.free[a], self.locked[a]) for a in self.free]
+
+    def check_client_id(self, symbol: str, client_order_id: str, now_ms: int) -> None:
+        """Reject an id used by an open order or by any order placed in the last 24h."""
+        previous = self.client_ids[symbol].get(client_order_id)
+        if previous is not None and (
+            previous.is_open or now_ms - previous.time_ms < CLIENT_ID_MEMORY_MS
+        ):
+            raise EngineRejection(
+                RejectReason.DUPLICATE_CLIENT_ORDER_ID,
+                f"client order id {client_order_id!r} is already in use",
+            )
+
+    def remember(self, order: LiveOrder) -> None:
+        """Keep a newly placed order for lookups by id and client id."""
+        if not self.is_house:
+            self.orders[order.symbol][order.order_id] = order
+            self.client_ids[order.symbol][order.client_order_id] = order
+
+    def find(
+        self, symbol: str, order_id: int | None, client_order_id: str | None
+    ) -> LiveOrder | None:
+        """Binance lookup: by order id if given (then the client id, if given, must match)."""
+        if order_id is not None:
+            order = self.orders[symbol].get(order_id)
+            if order is not None and client_order_id not in (None, order.client_order_id):
+                return None
+            return order
+        if client_order_id is not None:
+            return self.client_ids[symbol].get(client_order_id)
+        return None

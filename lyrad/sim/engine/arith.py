@@ -1,0 +1,63 @@
+"""Exact decimal arithmetic for the engine: a trapping context and rounding to units.
+
+Every public engine call runs under `EXACT` (see `exact`): 60 digits and `Inexact` trapped, so
+a balance can never be silently rounded; the only intended roundings (commission, quantities
+bought with a quote amount, synthetic quote sizes) use `floor_to`/`ceil_to`, which are exact.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from decimal import (
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    getcontext,
+    setcontext,
+)
+from typing import ParamSpec, TypeVar
+
+EXACT = Context(prec=60, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
+# For the few computations that are approximate by nature (the synthetic ladder's shape).
+ROUNDING = Context(prec=28, traps=[InvalidOperation, DivisionByZero, Overflow])
+ZERO = Decimal(0)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def exact(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `method` under the EXACT context and restore the caller's context afterwards."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        saved = getcontext()
+        setcontext(EXACT)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            setcontext(saved)
+
+    return wrapper
+
+
+def floor_to(value: Decimal, unit: Decimal) -> Decimal:
+    """Largest multiple of `unit` not above `value` (value >= 0)."""
+    return (value // unit) * unit
+
+
+def ceil_to(value: Decimal, unit: Decimal) -> Decimal:
+    """Smallest multiple of `unit` not below `value` (value >= 0)."""
+    steps = value // unit
+    if steps * unit != value:
+        steps += 1
+    return steps * unit
+
+
+def unit_of(precision: int) -> Decimal:
+    """The smallest amount at `precision` decimals, e.g. 8 -> 0.00000001."""
+    return Decimal(1).scaleb(-precision)

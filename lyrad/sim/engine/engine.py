@@ -1,0 +1,286 @@
+"""The matching engine's public face: accounts, reference prices, orders, queries."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from types import MappingProxyType
+
+from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState
+from lyrad.sim.engine.arith import ZERO, exact
+from lyrad.sim.engine.filters import check_request
+from lyrad.sim.engine.liquidity import ladder, requote
+from lyrad.sim.engine.market import Market
+from lyrad.sim.engine.orders import LiveOrder
+from lyrad.sim.engine.placement import place
+from lyrad.sim.engine.queries import window
+from lyrad.sim.engine.specs import check_account, check_profile, check_symbol
+from lyrad.sim.engine.types import (
+    AccountSpec,
+    Balance,
+    BookSnapshot,
+    EngineRejection,
+    Fill,
+    LiquidityProfile,
+    OrderRequest,
+    OrderSnapshot,
+    OrderStatus,
+    RejectReason,
+    SymbolSpec,
+)
+
+
+class Engine:
+    """Order books for a set of symbols shared by every account plus a house liquidity account.
+
+    Deterministic: the same seed and the same calls give the same results. Not thread-safe;
+    the venue calls it from one event loop.
+    """
+
+    def __init__(
+        self,
+        symbols: Sequence[SymbolSpec],
+        accounts: Sequence[AccountSpec],
+        liquidity: LiquidityProfile,
+        seed: int,
+    ) -> None:
+        check_profile(liquidity)
+        specs: dict[str, SymbolSpec] = {}
+        for spec in symbols:
+            check_symbol(spec)
+            if spec.symbol in specs:
+                raise ValueError(f"symbol {spec.symbol} given twice")
+            specs[spec.symbol] = spec
+        self.symbols: Mapping[str, SymbolSpec] = MappingProxyType(specs)
+        assets = list(dict.fromkeys(a for s in symbols for a in (s.base, s.quote)))
+        self._fees = dict.fromkeys(assets, ZERO)
+        self._markets = {name: Market(spec, self._fees) for name, spec in specs.items()}
+        self._users: dict[str, AccountState] = {}
+        self._by_key: dict[str, AccountSpec] = {}
+        for account in accounts:
+            check_account(account, self._users, self._by_key)
+            self._users[account.name] = AccountState(account, specs, assets, is_house=False)
+            self._by_key[account.api_key] = account
+        house = AccountSpec(HOUSE_ACCOUNT, "", "", dict.fromkeys(assets, HOUSE_BALANCE), ZERO, ZERO)
+        self._house = AccountState(house, specs, assets, is_house=True)
+        self._liquidity = liquidity
+        self._rng = random.Random(seed)
+
+    # ---- accounts ---------------------------------------------------------------------
+
+    def account_by_api_key(self, api_key: str) -> AccountSpec | None:
+        """The account with this API key, if any."""
+        return self._by_key.get(api_key)
+
+    def account(self, name: str) -> AccountSpec:
+        """The account called `name` (KeyError if unknown)."""
+        return self._users[name].spec
+
+    @exact
+    def balances(self, account: str) -> list[Balance]:
+        """Free and locked balance of every asset (HOUSE_ACCOUNT gives the house's)."""
+        return self._reader(account).balances()
+
+    def fees_collected(self) -> Mapping[str, Decimal]:
+        """Commission collected so far, per asset."""
+        return dict(self._fees)
+
+    # ---- reference price and synthetic liquidity ----------------------------------------
+
+    @exact
+    def set_reference_price(self, symbol: str, price: Decimal, now_ms: int) -> None:
+        """Move the house quotes around `price`, filling the user orders they cross."""
+        market = self._market(symbol)
+        if not price.is_finite() or price <= 0:
+            raise EngineRejection(RejectReason.INVALID_PARAMETER, f"bad reference {price}")
+        if price == market.reference and market.house_intact:
+            return
+        market.reference = price
+        self._requote(market, now_ms)
+
+    @exact
+    def set_liquidity(self, profile: LiquidityProfile, now_ms: int) -> None:
+        """Change the synthetic book's shape for every symbol and rebuild the quotes now."""
+        try:
+            check_profile(profile)
+        except ValueError as e:
+            raise EngineRejection(RejectReason.INVALID_PARAMETER, str(e)) from e
+        self._liquidity = profile
+        for market in self._markets.values():
+            if market.reference is not None:
+                self._requote(market, now_ms)
+
+    def reference_price(self, symbol: str) -> Decimal:
+        """The last reference price (INVALID_PARAMETER before the first one is set)."""
+        reference = self._market(symbol).reference
+        if reference is None:
+            raise EngineRejection(RejectReason.INVALID_PARAMETER, f"no price yet for {symbol}")
+        return reference
+
+    def _requote(self, market: Market, now_ms: int) -> None:
+        reference = market.reference
+        if reference is not None:
+            bids, asks = ladder(market.spec, reference, self._liquidity, self._rng)
+            requote(market, self._house, bids, asks, now_ms)
+
+    # ---- orders -----------------------------------------------------------------------
+
+    @exact
+    def place_order(self, req: OrderRequest, now_ms: int) -> OrderSnapshot:
+        """Place an order; raise EngineRejection (nothing changed) if it is refused."""
+        market = self._market(req.symbol)
+        account = self._users[req.account]
+        if market.spec.status != "TRADING" or not account.spec.can_trade:
+            raise EngineRejection(RejectReason.TRADING_DISABLED, "trading is disabled")
+        check_request(market.spec, req, market.reference)
+        client_order_id = req.client_order_id
+        if client_order_id is None:
+            client_order_id = f"{self._rng.getrandbits(88):022x}"
+        else:
+            account.check_client_id(market.symbol, client_order_id, now_ms)
+        return place(market, account, req, client_order_id, now_ms)
+
+    @exact
+    def cancel_order(
+        self,
+        account: str,
+        symbol: str,
+        *,
+        order_id: int | None = None,
+        client_order_id: str | None = None,
+        now_ms: int,
+    ) -> OrderSnapshot:
+        """Cancel an open order by id or client id."""
+        market = self._market(symbol)
+        order = self._find(self._users[account], symbol, order_id, client_order_id)
+        if not order.is_open:
+            raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
+        market.close(order, OrderStatus.CANCELED, now_ms)
+        return order.snapshot()
+
+    @exact
+    def cancel_open_orders(self, account: str, symbol: str, now_ms: int) -> list[OrderSnapshot]:
+        """Cancel every open order of `account` in `symbol` (oldest first)."""
+        market = self._market(symbol)
+        out = []
+        for order in list(self._users[account].open_orders[symbol].values()):
+            market.close(order, OrderStatus.CANCELED, now_ms)
+            out.append(order.snapshot())
+        return out
+
+    # ---- queries ----------------------------------------------------------------------
+
+    def get_order(
+        self,
+        account: str,
+        symbol: str,
+        *,
+        order_id: int | None = None,
+        client_order_id: str | None = None,
+    ) -> OrderSnapshot:
+        """One order by id or client id (UNKNOWN_ORDER if there is none)."""
+        self._market(symbol)
+        return self._find(self._users[account], symbol, order_id, client_order_id).snapshot()
+
+    def open_orders(self, account: str, symbol: str | None = None) -> list[OrderSnapshot]:
+        """Open orders of `account`, in one symbol or all, oldest first."""
+        state = self._reader(account)
+        names = [self._market(symbol).symbol] if symbol is not None else list(self._markets)
+        return [o.snapshot() for name in names for o in state.open_orders[name].values()]
+
+    def all_orders(
+        self,
+        account: str,
+        symbol: str,
+        *,
+        order_id: int | None = None,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        limit: int = 500,
+    ) -> list[OrderSnapshot]:
+        """Orders of any status (Binance allOrders windowing), oldest first."""
+        self._market(symbol)
+        orders = window(
+            self._users[account].orders[symbol].values(),
+            _order_id,
+            _order_time,
+            from_id=order_id,
+            start_ms=start_ms,
+            end_ms=end_ms,
+            limit=limit,
+        )
+        return [o.snapshot() for o in orders]
+
+    def account_trades(
+        self,
+        account: str,
+        symbol: str,
+        *,
+        order_id: int | None = None,
+        from_id: int | None = None,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        limit: int = 500,
+    ) -> list[Fill]:
+        """The account's fills (Binance myTrades windowing), oldest first."""
+        self._market(symbol)
+        fills = self._users[account].trades[symbol]
+        if order_id is not None:
+            fills = [f for f in fills if f.order_id == order_id]
+        return window(
+            fills,
+            _trade_id,
+            _fill_time,
+            from_id=from_id,
+            start_ms=start_ms,
+            end_ms=end_ms,
+            limit=limit,
+        )
+
+    @exact
+    def book(self, symbol: str, limit: int) -> BookSnapshot:
+        """Depth of all accounts' orders and the synthetic quotes, aggregated per price."""
+        market = self._market(symbol)
+        bids, asks = market.depth(limit)
+        return BookSnapshot(market.last_update_id, bids, asks)
+
+    # ---- helpers ----------------------------------------------------------------------
+
+    def _market(self, symbol: str) -> Market:
+        market = self._markets.get(symbol)
+        if market is None:
+            raise EngineRejection(RejectReason.UNKNOWN_SYMBOL, f"unknown symbol {symbol!r}")
+        return market
+
+    def _reader(self, account: str) -> AccountState:
+        return self._house if account == HOUSE_ACCOUNT else self._users[account]
+
+    @staticmethod
+    def _find(
+        account: AccountState, symbol: str, order_id: int | None, client_order_id: str | None
+    ) -> LiveOrder:
+        if order_id is None and client_order_id is None:
+            raise EngineRejection(
+                RejectReason.INVALID_PARAMETER, "order id or client order id is required"
+            )
+        order = account.find(symbol, order_id, client_order_id)
+        if order is None:
+            raise EngineRejection(RejectReason.UNKNOWN_ORDER, "order does not exist")
+        return order
+
+
+def _order_id(order: LiveOrder) -> int:
+    return order.order_id
+
+
+def _order_time(order: LiveOrder) -> int:
+    return order.time_ms
+
+
+def _trade_id(fill: Fill) -> int:
+    return fill.trade_id
+
+
+def _fill_time(fill: Fill) -> int:
+    return fill.time_ms

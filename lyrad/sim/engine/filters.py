@@ -1,0 +1,115 @@
+"""Request validation as Binance does it: parameter shape first, then the symbol's filters.
+
+A zero `max_*` or market step in a SymbolSpec means the bound is not set, as on Binance.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import NoReturn
+
+from lyrad.sim.engine.types import (
+    EngineRejection,
+    OrderRequest,
+    OrderType,
+    RejectReason,
+    SymbolSpec,
+)
+
+# Binance's rule for newClientOrderId.
+_CLIENT_ORDER_ID = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
+
+
+def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None) -> None:
+    """Raise EngineRejection if `req` is malformed or fails one of `spec`'s filters."""
+    if req.type is OrderType.MARKET:
+        _check_market_shape(req)
+        _check_market_filters(spec, req, reference)
+    else:
+        price, qty = _check_limit_shape(req)
+        check_price(spec, price)
+        check_lot_size(spec, qty)
+        check_notional(spec, price * qty)
+    cid = req.client_order_id
+    if cid is not None and _CLIENT_ORDER_ID.fullmatch(cid) is None:
+        _invalid("client order id must match [.A-Z:/a-z0-9_-]{1,36}")
+
+
+def check_price(spec: SymbolSpec, price: Decimal) -> None:
+    """PRICE_FILTER: within [min_price, max_price] and a whole number of ticks from min_price."""
+    if (
+        price < spec.min_price
+        or (spec.max_price and price > spec.max_price)
+        or (price - spec.min_price) % spec.tick_size
+    ):
+        raise EngineRejection(RejectReason.PRICE_FILTER, f"price {price} fails PRICE_FILTER")
+
+
+def check_lot_size(spec: SymbolSpec, qty: Decimal) -> None:
+    """LOT_SIZE: within [min_qty, max_qty] and a whole number of steps from min_qty."""
+    if qty < spec.min_qty or qty > spec.max_qty or (qty - spec.min_qty) % spec.step_size:
+        raise EngineRejection(RejectReason.LOT_SIZE, f"quantity {qty} fails LOT_SIZE")
+
+
+def check_market_lot_size(spec: SymbolSpec, qty: Decimal) -> None:
+    """MARKET_LOT_SIZE: like LOT_SIZE with the market bounds; unset bounds are skipped."""
+    if (
+        qty < spec.market_min_qty
+        or (spec.market_max_qty and qty > spec.market_max_qty)
+        or (spec.market_step_size and (qty - spec.market_min_qty) % spec.market_step_size)
+    ):
+        raise EngineRejection(RejectReason.MARKET_LOT_SIZE, f"quantity {qty} fails MARKET_LOT_SIZE")
+
+
+def check_notional(spec: SymbolSpec, notional: Decimal) -> None:
+    """NOTIONAL: price x quantity within [min_notional, max_notional]."""
+    if notional < spec.min_notional or (spec.max_notional and notional > spec.max_notional):
+        raise EngineRejection(RejectReason.NOTIONAL, f"notional {notional} fails NOTIONAL")
+
+
+def _check_market_filters(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None) -> None:
+    qty = req.quantity
+    if qty is None:
+        if req.quote_quantity is not None:  # always, after the shape check
+            check_notional(spec, req.quote_quantity)
+        return
+    check_lot_size(spec, qty)
+    check_market_lot_size(spec, qty)
+    # Binance values a market order at the average price; the sim's reference price stands in.
+    if reference is not None:
+        check_notional(spec, qty * reference)
+
+
+def _check_limit_shape(req: OrderRequest) -> tuple[Decimal, Decimal]:
+    if req.type is OrderType.LIMIT and req.time_in_force is None:
+        _invalid("timeInForce is required for LIMIT")
+    if req.type is OrderType.LIMIT_MAKER and req.time_in_force is not None:
+        _invalid("timeInForce is not allowed for LIMIT_MAKER")
+    if req.quote_quantity is not None:
+        _invalid("quoteOrderQty is only allowed for MARKET")
+    price, qty = req.price, req.quantity
+    if price is None or qty is None:
+        _invalid("price and quantity are required")
+    _require_positive(price)
+    _require_positive(qty)
+    return price, qty
+
+
+def _check_market_shape(req: OrderRequest) -> None:
+    if req.time_in_force is not None:
+        _invalid("timeInForce is not allowed for MARKET")
+    if req.price is not None:
+        _invalid("price is not allowed for MARKET")
+    if (req.quantity is None) == (req.quote_quantity is None):
+        _invalid("exactly one of quantity and quoteOrderQty is required for MARKET")
+    _require_positive(req.quantity if req.quantity is not None else req.quote_quantity)
+
+
+def _require_positive(value: Decimal | None) -> None:
+    if value is None or not value.is_finite() or value <= 0:
+        _invalid(f"{value} is not a positive number")
+
+
+def _invalid(message: str) -> NoReturn:
+    raise EngineRejection(RejectReason.INVALID_PARAMETER, message)

@@ -1,0 +1,324 @@
+"""One symbol's market: its book, id sequences, matching, settlement and balance locking.
+
+A match executes at the resting order's price. Self-trade prevention follows Binance's spot
+default, EXPIRE_MAKER: when a taker reaches a resting order of its own account, that resting
+order is expired (status EXPIRED, its funds unlocked) and matching continues behind it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from decimal import Decimal
+
+from lyrad.sim.engine.accounts import AccountState
+from lyrad.sim.engine.arith import ZERO, floor_to, unit_of
+from lyrad.sim.engine.book import BookSide
+from lyrad.sim.engine.orders import LiveOrder
+from lyrad.sim.engine.types import Fill, OrderStatus, SymbolSpec
+
+
+class Market:
+    """Matching and settlement for one symbol; callers validate and check balances first."""
+
+    __slots__ = (
+        "asks",
+        "base",
+        "base_unit",
+        "bids",
+        "fees",
+        "house_intact",
+        "last_update_id",
+        "market_step",
+        "next_order_id",
+        "next_trade_id",
+        "quote",
+        "quote_unit",
+        "reference",
+        "spec",
+        "symbol",
+    )
+
+    def __init__(self, spec: SymbolSpec, fees: dict[str, Decimal]) -> None:
+        self.spec = spec
+        self.symbol = spec.symbol
+        self.base = spec.base
+        self.quote = spec.quote
+        self.base_unit = unit_of(spec.base_precision)
+        self.quote_unit = unit_of(spec.quote_precision)
+        # Quantities bought with a quote amount follow MARKET_LOT_SIZE, or LOT_SIZE when unset.
+        self.market_step = spec.market_step_size or spec.step_size
+        self.fees = fees
+        self.bids = BookSide(is_bid=True)
+        self.asks = BookSide(is_bid=False)
+        self.reference: Decimal | None = None
+        self.next_order_id = 1
+        self.next_trade_id = 1
+        self.last_update_id = 1
+        self.house_intact = False
+
+    # ---- ids, locks and the book -------------------------------------------------------
+
+    def new_order_id(self) -> int:
+        order_id = self.next_order_id
+        self.next_order_id = order_id + 1
+        return order_id
+
+    def asset_held(self, order: LiveOrder) -> str:
+        """The asset an order locks: quote for a buy, base for a sell."""
+        return self.quote if order.is_buy else self.base
+
+    def lock(self, order: LiveOrder, amount: Decimal) -> None:
+        """Move `amount` from the owner's free to locked balance, held by `order`."""
+        owner, asset = order.owner, self.asset_held(order)
+        owner.free[asset] -= amount
+        owner.locked[asset] += amount
+        order.locked += amount
+
+    def release(self, order: LiveOrder, amount: Decimal | None = None) -> None:
+        """Give back `amount` (default: all) of what `order` holds to its owner's free balance."""
+        if amount is None:
+            amount = order.locked
+        if amount:
+            owner, asset = order.owner, self.asset_held(order)
+            owner.locked[asset] -= amount
+            owner.free[asset] += amount
+            order.locked -= amount
+
+    def rest(self, order: LiveOrder) -> None:
+        """Put an open order in the book."""
+        (self.bids if order.is_buy else self.asks).add(order)
+        order.owner.open_orders[self.symbol][order.order_id] = order
+        self.last_update_id += 1
+
+    def rest_or_finish(self, order: LiveOrder) -> None:
+        """After taking, a GTC limit order rests with exactly its remaining need locked."""
+        if not order.remaining:
+            order.status = OrderStatus.FILLED
+            self.release(order)
+            return
+        order.status = OrderStatus.PARTIALLY_FILLED if order.executed_qty else OrderStatus.NEW
+        need = order.price * order.remaining if order.is_buy else order.remaining
+        self.release(order, order.locked - need)
+        self.rest(order)
+
+    def close(self, order: LiveOrder, status: OrderStatus, now_ms: int) -> None:
+        """Take an open order out of the book with `status`, unlocking what it holds."""
+        (self.bids if order.is_buy else self.asks).remove(order)
+        self._retire(order, status, now_ms)
+        self.last_update_id += 1
+
+    def crosses(self, is_buy: bool, price: Decimal) -> bool:
+        """Whether a limit order at `price` would take liquidity now."""
+        best = (self.asks if is_buy else self.bids).best()
+        return best is not None and (price >= best if is_buy else price <= best)
+
+    def _retire(self, order: LiveOrder, status: OrderStatus, now_ms: int) -> None:
+        order.status = status
+        order.update_time_ms = now_ms
+        self.release(order)
+        del order.owner.open_orders[self.symbol][order.order_id]
+
+    # ---- matching --------------------------------------------------------------------
+
+    def take(self, taker: LiveOrder, limit: Decimal | None, now_ms: int, fills: list[Fill]) -> None:
+        """Match `taker` by base quantity against the other side, up to `limit` if given."""
+        is_buy = taker.is_buy
+        side = self.asks if is_buy else self.bids
+        prices, levels = side.prices, side.levels
+        while prices:
+            price = prices[0] if is_buy else prices[-1]
+            if limit is not None and (price > limit if is_buy else price < limit):
+                break
+            level = levels[price]
+            done = self._take_level(taker, level, price, now_ms, fills)
+            if not level:
+                side.drop_level(price)
+            if done:
+                break
+        self.last_update_id += 1
+
+    def take_quote(self, taker: LiveOrder, budget: Decimal, now_ms: int, fills: list[Fill]) -> bool:
+        """Match `taker` until it has traded `budget` in quote; True if the book ran out."""
+        is_buy, step = taker.is_buy, self.market_step
+        side = self.asks if is_buy else self.bids
+        prices, levels = side.prices, side.levels
+        try:
+            while prices:
+                price = prices[0] if is_buy else prices[-1]
+                # At one price the quote budget is a base quantity cap, whole market steps.
+                taker.remaining = ((budget - taker.cum_quote) // (price * step)) * step
+                if not taker.remaining:
+                    return False
+                level = levels[price]
+                done = self._take_level(taker, level, price, now_ms, fills)
+                if not level:
+                    side.drop_level(price)
+                if done:
+                    return False
+            return True
+        finally:
+            taker.remaining = ZERO
+            self.last_update_id += 1
+
+    def _take_level(
+        self,
+        taker: LiveOrder,
+        level: deque[LiveOrder],
+        price: Decimal,
+        now_ms: int,
+        fills: list[Fill],
+    ) -> bool:
+        """Consume one price level in time priority; True once the taker is satisfied."""
+        owner = taker.owner
+        while level:
+            maker = level[0]
+            if maker.owner is owner:  # self-trade prevention: EXPIRE_MAKER
+                level.popleft()
+                self._retire(maker, OrderStatus.EXPIRED, now_ms)
+                continue
+            qty = maker.remaining if maker.remaining < taker.remaining else taker.remaining
+            self._settle(taker, maker, price, qty, now_ms, fills)
+            if not maker.remaining:
+                level.popleft()
+                self._retire(maker, OrderStatus.FILLED, now_ms)
+            else:
+                maker.status = OrderStatus.PARTIALLY_FILLED
+            if not taker.remaining:
+                return True
+        return False
+
+    def _settle(
+        self,
+        taker: LiveOrder,
+        maker: LiveOrder,
+        price: Decimal,
+        qty: Decimal,
+        now_ms: int,
+        fills: list[Fill],
+    ) -> None:
+        """Move money for one trade: the buyer's locked quote pays, fees in the asset received."""
+        quote_qty = price * qty
+        trade_id = self.next_trade_id
+        self.next_trade_id = trade_id + 1
+        for order in (taker, maker):
+            order.remaining -= qty
+            order.executed_qty += qty
+            order.cum_quote += quote_qty
+            order.update_time_ms = now_ms
+        buyer, seller = (taker, maker) if taker.is_buy else (maker, taker)
+        b, s = buyer.owner, seller.owner
+        base, quote = self.base, self.quote
+        buyer.locked -= quote_qty
+        b.locked[quote] -= quote_qty
+        seller.locked -= qty
+        s.locked[base] -= qty
+        buyer_fee = self._fee(qty, b.taker_fee if buyer is taker else b.maker_fee, base, True)
+        seller_fee = self._fee(
+            quote_qty, s.taker_fee if seller is taker else s.maker_fee, quote, False
+        )
+        b.free[base] += qty - buyer_fee
+        s.free[quote] += quote_qty - seller_fee
+        if b.is_house or s.is_house:
+            self.house_intact = False
+        # The house keeps no trade history; a user sees each trade from its own side.
+        if not b.is_house:
+            self._record(
+                buyer, taker, trade_id, price, qty, quote_qty, buyer_fee, base, now_ms, True, fills
+            )
+        if not s.is_house:
+            self._record(
+                seller,
+                taker,
+                trade_id,
+                price,
+                qty,
+                quote_qty,
+                seller_fee,
+                quote,
+                now_ms,
+                False,
+                fills,
+            )
+
+    def _record(
+        self,
+        order: LiveOrder,
+        taker: LiveOrder,
+        trade_id: int,
+        price: Decimal,
+        qty: Decimal,
+        quote_qty: Decimal,
+        fee: Decimal,
+        fee_asset: str,
+        now_ms: int,
+        is_buyer: bool,
+        fills: list[Fill],
+    ) -> None:
+        fill = Fill(
+            trade_id,
+            order.order_id,
+            self.symbol,
+            price,
+            qty,
+            quote_qty,
+            fee,
+            fee_asset,
+            now_ms,
+            is_buyer,
+            order is not taker,
+        )
+        order.owner.trades[self.symbol].append(fill)
+        if order is taker:
+            fills.append(fill)
+
+    def _fee(self, amount: Decimal, rate: Decimal, asset: str, is_base: bool) -> Decimal:
+        """Commission on `amount` received, rounded down to the asset's precision, collected."""
+        if not rate:
+            return ZERO
+        fee = floor_to(amount * rate, self.base_unit if is_base else self.quote_unit)
+        if fee:
+            self.fees[asset] += fee
+        return fee
+
+    # ---- previews (no mutation) ------------------------------------------------------
+
+    def preview_qty(
+        self, is_buy: bool, owner: AccountState, limit: Decimal | None, qty: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        """(base, quote) a taker of `qty` would trade now; the owner's own orders are skipped."""
+        side = self.asks if is_buy else self.bids
+        left, quote = qty, ZERO
+        for price in side.best_first():
+            if limit is not None and (price > limit if is_buy else price < limit):
+                break
+            take = min(_available(side.levels[price], owner), left)
+            left -= take
+            quote += take * price
+            if not left:
+                break
+        return qty - left, quote
+
+    def preview_quote(
+        self, is_buy: bool, owner: AccountState, budget: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        """(base, quote) a taker spending or raising `budget` in quote would trade now."""
+        side, step = (self.asks if is_buy else self.bids), self.market_step
+        base = quote = ZERO
+        for price in side.best_first():
+            cap = ((budget - quote) // (price * step)) * step
+            if not cap:
+                break
+            take = min(_available(side.levels[price], owner), cap)
+            base += take
+            quote += take * price
+            if take == cap:
+                break
+        return base, quote
+
+    def depth(self, limit: int) -> tuple[tuple[tuple[Decimal, Decimal], ...], ...]:
+        """(bids, asks) aggregated per price, best first."""
+        return self.bids.depth(limit), self.asks.depth(limit)
+
+
+def _available(level: deque[LiveOrder], owner: AccountState) -> Decimal:
+    return sum((o.remaining for o in level if o.owner is not owner), ZERO)

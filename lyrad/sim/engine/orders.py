@@ -1,0 +1,105 @@
+"""The engine's mutable order record and its conversion to an OrderSnapshot."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from lyrad.sim.engine.arith import ZERO
+from lyrad.sim.engine.types import (
+    Fill,
+    OrderSnapshot,
+    OrderStatus,
+    OrderType,
+    Side,
+    TimeInForce,
+)
+
+if TYPE_CHECKING:
+    from lyrad.sim.engine.accounts import AccountState
+
+_OPEN = frozenset({OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED})
+
+
+class LiveOrder:
+    """An order inside the engine; `locked` is what it holds (quote if buying, base if selling)."""
+
+    __slots__ = (
+        "client_order_id",
+        "cum_quote",
+        "executed_qty",
+        "is_buy",
+        "locked",
+        "order_id",
+        "orig_qty",
+        "orig_quote_qty",
+        "owner",
+        "price",
+        "remaining",
+        "side",
+        "status",
+        "symbol",
+        "time_in_force",
+        "time_ms",
+        "type",
+        "update_time_ms",
+    )
+
+    def __init__(
+        self,
+        *,
+        order_id: int,
+        client_order_id: str,
+        owner: AccountState,
+        symbol: str,
+        side: Side,
+        type: OrderType,
+        time_in_force: TimeInForce,
+        price: Decimal,
+        qty: Decimal,
+        quote_qty: Decimal,
+        now_ms: int,
+    ) -> None:
+        self.order_id = order_id
+        self.client_order_id = client_order_id
+        self.owner = owner
+        self.symbol = symbol
+        self.side = side
+        self.is_buy = side is Side.BUY
+        self.type = type
+        self.time_in_force = time_in_force
+        self.price = price
+        self.orig_qty = qty
+        self.remaining = qty
+        self.orig_quote_qty = quote_qty
+        self.executed_qty = ZERO
+        self.cum_quote = ZERO
+        self.status = OrderStatus.NEW
+        self.time_ms = now_ms
+        self.update_time_ms = now_ms
+        self.locked = ZERO
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in _OPEN
+
+    def snapshot(self, fills: tuple[Fill, ...] = ()) -> OrderSnapshot:
+        """The public view of this order now, carrying `fills`."""
+        return OrderSnapshot(
+            self.order_id,
+            self.client_order_id,
+            self.symbol,
+            self.side,
+            self.type,
+            self.time_in_force,
+            self.price,
+            self.orig_qty,
+            self.executed_qty,
+            self.cum_quote,
+            self.status,
+            self.time_ms,
+            self.update_time_ms,
+            self.time_ms,
+            self.orig_quote_qty,
+            fills,
+        )

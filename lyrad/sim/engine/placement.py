@@ -1,0 +1,132 @@
+"""Placing one validated order: balance check, locking, matching and its final status.
+
+Nothing changes before the balance check passes. What an order locks: a limit buy its
+price x quantity in quote, a sell its quantity in base; a market buy by quantity the quote
+the book would cost it now, a market buy by quote amount that amount, a market sell by quote
+amount the base the book would take for it. A taker's unused lock is returned at the end.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from lyrad.sim.engine.accounts import AccountState
+from lyrad.sim.engine.arith import ZERO
+from lyrad.sim.engine.market import Market
+from lyrad.sim.engine.orders import LiveOrder
+from lyrad.sim.engine.types import (
+    EngineRejection,
+    Fill,
+    OrderRequest,
+    OrderSnapshot,
+    OrderStatus,
+    OrderType,
+    RejectReason,
+    Side,
+    TimeInForce,
+)
+
+
+def place(
+    market: Market, account: AccountState, req: OrderRequest, client_order_id: str, now_ms: int
+) -> OrderSnapshot:
+    """Execute a validated request and return the order with the fills it produced."""
+    if req.type is OrderType.MARKET:
+        order, fills = _place_market(market, account, req, client_order_id, now_ms)
+    else:
+        order, fills = _place_limit(market, account, req, client_order_id, now_ms)
+    account.remember(order)
+    return order.snapshot(tuple(fills))
+
+
+def _place_limit(
+    market: Market, account: AccountState, req: OrderRequest, client_order_id: str, now_ms: int
+) -> tuple[LiveOrder, list[Fill]]:
+    price, qty = req.price, req.quantity
+    if price is None or qty is None:  # never, after validation
+        raise EngineRejection(RejectReason.INVALID_PARAMETER, "price and quantity are required")
+    is_buy = req.side is Side.BUY
+    need = price * qty if is_buy else qty
+    _require(account, market.quote if is_buy else market.base, need)
+    is_maker_only = req.type is OrderType.LIMIT_MAKER
+    if is_maker_only and market.crosses(is_buy, price):
+        raise EngineRejection(RejectReason.WOULD_MATCH, "order would immediately match and take")
+    tif = req.time_in_force or TimeInForce.GTC
+    order = _new_order(market, account, req, client_order_id, tif, price, qty, ZERO, now_ms)
+    fills: list[Fill] = []
+    if tif is TimeInForce.FOK and market.preview_qty(is_buy, account, price, qty)[0] < qty:
+        order.status = OrderStatus.EXPIRED  # all or nothing: nothing
+        return order, fills
+    market.lock(order, need)
+    if not is_maker_only:
+        market.take(order, price, now_ms, fills)
+    if tif is TimeInForce.GTC:
+        market.rest_or_finish(order)
+    else:
+        order.status = OrderStatus.EXPIRED if order.remaining else OrderStatus.FILLED
+        market.release(order)
+    return order, fills
+
+
+def _place_market(
+    market: Market, account: AccountState, req: OrderRequest, client_order_id: str, now_ms: int
+) -> tuple[LiveOrder, list[Fill]]:
+    is_buy = req.side is Side.BUY
+    qty, budget = req.quantity, req.quote_quantity
+    if qty is not None:
+        need = market.preview_qty(True, account, None, qty)[1] if is_buy else qty
+    elif budget is not None:
+        need = budget if is_buy else market.preview_quote(False, account, budget)[0]
+    else:  # never, after validation
+        raise EngineRejection(RejectReason.INVALID_PARAMETER, "quantity or quoteOrderQty needed")
+    _require(account, market.quote if is_buy else market.base, need)
+    order = _new_order(
+        market, account, req, client_order_id, TimeInForce.GTC, ZERO, qty or ZERO,
+        budget or ZERO, now_ms,
+    )  # fmt: skip
+    market.lock(order, need)
+    fills: list[Fill] = []
+    if budget is None:
+        market.take(order, None, now_ms, fills)
+        expired = bool(order.remaining)
+    else:
+        ran_out = market.take_quote(order, budget, now_ms, fills)
+        order.orig_qty = order.executed_qty  # Binance reports what a quote order bought
+        expired = ran_out or not order.executed_qty
+    order.status = OrderStatus.EXPIRED if expired else OrderStatus.FILLED
+    market.release(order)
+    return order, fills
+
+
+def _new_order(
+    market: Market,
+    account: AccountState,
+    req: OrderRequest,
+    client_order_id: str,
+    tif: TimeInForce,
+    price: Decimal,
+    qty: Decimal,
+    quote_qty: Decimal,
+    now_ms: int,
+) -> LiveOrder:
+    return LiveOrder(
+        order_id=market.new_order_id(),
+        client_order_id=client_order_id,
+        owner=account,
+        symbol=market.symbol,
+        side=req.side,
+        type=req.type,
+        time_in_force=tif,
+        price=price,
+        qty=qty,
+        quote_qty=quote_qty,
+        now_ms=now_ms,
+    )
+
+
+def _require(account: AccountState, asset: str, amount: Decimal) -> None:
+    if account.free[asset] < amount:
+        raise EngineRejection(
+            RejectReason.INSUFFICIENT_BALANCE,
+            f"account has insufficient balance for requested action: {asset}",
+        )
