@@ -98,3 +98,18 @@ def _is_loopback_url(url: str | None) -> bool:
         return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+class MarketMakerConfig(Section):
+    """The reference strategy: quotes both sides around the mid, skewed against inventory."""
+
+    kind: Literal["market_maker"] = "market_maker"
+    enabled: bool = True
+    venue: str = "sim"
+    symbol: str = "BTC/USDT"
+    quote_size: Decimal = Field(default=Decimal(100), gt=0)  # quote currency per order
+    half_spread_bps: Decimal = Field(default=Decimal(10), gt=0)
+    requote_interval: Duration = timedelta(seconds=5)
+    requote_tolerance_bps: Decimal = Field(default=Decimal(2), ge=0)
+    max_inventory: Decimal = Field(default=Decimal("0.01"), gt=0)  # base, net of fills
+    inventory_skew_bps: Decimal = Field(default=Decimal(10), ge=0)  # at max inventory
