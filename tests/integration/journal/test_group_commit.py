@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry
+
+from lyrad.domain.errors import JournalError
+from lyrad.journal import Journal
+from tests.unit.journal.factories import make_order
+
+
+async def test_many_concurrent_writers_share_few_commits_and_all_are_durable(
+    journal: Journal, journal_path: Path, registry: CollectorRegistry
+) -> None:
+    async def writer(w: int) -> list[int]:
+        seqs = []
+        for n in range(20):
+            seqs.append(await journal.record_event("tick", details={"w": w, "n": n}))
+        await journal.insert_order(make_order(f"c{w}"))
+        return seqs
+
+    async with asyncio.TaskGroup() as tasks:
+        started = [tasks.create_task(writer(w)) for w in range(50)]
+    seqs = [s for task in started for s in task.result()]
+
+    transactions = 50 * 21
+    assert registry.get_sample_value("lyrad_journal_transactions_total") == transactions
+    commits = registry.get_sample_value("lyrad_journal_commit_seconds_count")
+    assert commits is not None
+    assert commits < transactions / 5
+    other = sqlite3.connect(journal_path)
+    assert {r[0] for r in other.execute("SELECT seq FROM events WHERE kind = 'tick'")} == set(seqs)
+    assert other.execute("SELECT count(*) FROM orders").fetchone()[0] == 50
+    other.close()
+
+
+async def test_merged_row_appends_isolate_a_bad_row(journal: Journal, journal_path: Path) -> None:
+    futures = [journal.record_event("tick", details={"n": n}) for n in range(100)]
+    bad = journal.record_event(None)  # type: ignore[arg-type]  # violates NOT NULL
+    futures += [journal.record_event("tick", details={"n": n}) for n in range(100, 200)]
+    results = await asyncio.gather(*futures, bad, return_exceptions=True)
+    assert isinstance(results[-1], JournalError)
+    assert "NOT NULL" in str(results[-1])
+    seqs = results[:-1]
+    assert all(isinstance(s, int) for s in seqs)
+    other = sqlite3.connect(journal_path)
+    rows = other.execute("SELECT seq, payload FROM events ORDER BY seq").fetchall()
+    other.close()
+    assert [seq for seq, _ in rows] == seqs  # each caller got the seq of its own row
+    assert [payload for _, payload in rows] == [f'{{"n":{n}}}' for n in range(200)]
