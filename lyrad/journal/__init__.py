@@ -1,6 +1,6 @@
 """The write-ahead journal: SQLite (WAL) event log plus orders, fills, positions and balances."""
 
-from lyrad.journal.codec import Details, JournalEvent, JsonValue
+from lyrad.journal.codec import Details, JournalEvent, JsonValue, NewEvent
 from lyrad.journal.errors import DuplicateOrder, InconsistentFill, UnknownOrder
 from lyrad.journal.journal import Journal
 from lyrad.journal.metrics import JournalMetrics
@@ -21,6 +21,7 @@ __all__ = [
     "JournalMetrics",
     "JournalView",
     "JsonValue",
+    "NewEvent",
     "OrderJournal",
     "UnknownOrder",
     "open_readonly",

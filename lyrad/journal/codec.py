@@ -36,9 +36,23 @@ def _default(value: object) -> str:
     raise TypeError(f"cannot journal a {type(value).__name__} in an event payload")
 
 
+# One encoder for every payload: json.dumps with options would build a new one per call.
+_ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"), allow_nan=False)
+
+
 def dump_json(details: Details) -> str:
     """Compact JSON; raises TypeError for anything that is not JSON or a Decimal."""
-    return json.dumps(details, default=_default, separators=(",", ":"), allow_nan=False)
+    return _ENCODER.encode(details)
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to append with `Journal.record_events`."""
+
+    kind: str
+    venue: str | None = None
+    client_order_id: str | None = None
+    details: Details | None = None
 
 
 def text(value: Decimal) -> str:

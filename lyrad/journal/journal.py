@@ -18,7 +18,7 @@ from lyrad.domain.errors import JournalError, JournalWriteFailed
 from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Balance, Fill, Position
 from lyrad.journal import codec, queries, schema, writes
-from lyrad.journal.codec import Details, JournalEvent
+from lyrad.journal.codec import Details, JournalEvent, NewEvent
 from lyrad.journal.metrics import JournalMetrics
 from lyrad.journal.reader import Reader
 from lyrad.journal.schema import Synchronous
@@ -162,6 +162,15 @@ class Journal:
         """Append an event to the log; resolves with its sequence number."""
         row = (self._clock(), kind, venue, client_order_id, codec.dump_json(details or {}))
         return self._writer.submit_row(writes.EVENT_ROW, row, label="record_event")
+
+    def record_events(self, events: Iterable[NewEvent]) -> asyncio.Future[list[int]]:
+        """Append a burst of events in one transaction; resolves with their sequence numbers."""
+        now = self._clock()
+        rows = [
+            (now, e.kind, e.venue, e.client_order_id, codec.dump_json(e.details or {}))
+            for e in events
+        ]
+        return self._writer.submit(lambda c: writes.append_events(c, rows), label="record_events")
 
     def set_kv(
         self,

@@ -9,7 +9,7 @@ from typing import Protocol
 from lyrad.domain.errors import JournalWriteFailed
 from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Balance, Fill, Position
-from lyrad.journal.codec import Details, JournalEvent
+from lyrad.journal.codec import Details, JournalEvent, NewEvent
 
 
 class OrderJournal(Protocol):
@@ -45,6 +45,8 @@ class OrderJournal(Protocol):
         client_order_id: str | None = None,
         details: Details | None = None,
     ) -> Awaitable[int]: ...
+
+    def record_events(self, events: Iterable[NewEvent]) -> Awaitable[list[int]]: ...
 
     def set_kv(
         self,

@@ -7,7 +7,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 
 from lyrad.domain.errors import JournalError
-from lyrad.journal import Journal
+from lyrad.journal import Journal, NewEvent
 from tests.unit.journal.factories import make_order
 
 
@@ -50,3 +50,25 @@ async def test_merged_row_appends_isolate_a_bad_row(journal: Journal, journal_pa
     other.close()
     assert [seq for seq, _ in rows] == seqs  # each caller got the seq of its own row
     assert [payload for _, payload in rows] == [f'{{"n":{n}}}' for n in range(200)]
+
+
+async def test_a_burst_of_events_is_one_transaction_whole_or_absent(
+    journal: Journal, journal_path: Path, registry: CollectorRegistry
+) -> None:
+    burst = [NewEvent("tick", "sim", None, {"n": n}) for n in range(300)]
+    seqs = await journal.record_events(burst)
+    assert seqs == list(range(seqs[0], seqs[0] + 300))
+    assert registry.get_sample_value("lyrad_journal_transactions_total") == 1
+
+    broken = [*burst[:200], NewEvent(None), *burst[:50]]  # type: ignore[arg-type]
+    results = await asyncio.gather(
+        journal.record_events(broken),
+        journal.record_event("neighbour"),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], JournalError)
+    assert isinstance(results[1], int)
+    other = sqlite3.connect(journal_path)
+    kinds = [r[0] for r in other.execute("SELECT kind FROM events ORDER BY seq")]
+    other.close()
+    assert kinds == ["tick"] * 300 + ["neighbour"]
