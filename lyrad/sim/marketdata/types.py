@@ -60,19 +60,49 @@ class Ticker24h:
 
 
 class MarketDataSource(Protocol):
-    """Reference prices and the public market data derived from them, in sim time."""
+    """Reference prices and the public market data derived from them, in sim time.
+
+    Nothing after the time a call names exists: pass the venue's now (or earlier) as `end_ms`.
+    """
 
     @property
     def symbols(self) -> tuple[str, ...]: ...
 
-    def price_at(self, symbol: str, t_ms: int) -> Decimal: ...
+    def price_at(self, symbol: str, t_ms: int) -> Decimal:
+        """The reference price: the price of the last trade at or before `t_ms`."""
+        ...
 
     def klines(
-        self, symbol: str, interval: str, *, start_ms: int | None, end_ms: int, limit: int
-    ) -> list[Kline]: ...
+        self,
+        symbol: str,
+        interval: str,
+        *,
+        start_ms: int | None,
+        end_ms: int,
+        limit: int,
+        now_ms: int | None = None,
+    ) -> list[Kline]:
+        """Up to `limit` candles opened in [start_ms, end_ms] (the latest when start_ms is None).
+
+        A candle holds the trades up to `now_ms` (default `end_ms`), so the last one may be open.
+        """
+        ...
 
     def trades(
-        self, symbol: str, *, end_ms: int, limit: int, from_id: int | None = None
-    ) -> list[PublicTrade]: ...
+        self,
+        symbol: str,
+        *,
+        end_ms: int,
+        limit: int,
+        from_id: int | None = None,
+        start_ms: int | None = None,
+    ) -> list[PublicTrade]:
+        """Up to `limit` trades at or before `end_ms`, oldest first.
 
-    def ticker_24h(self, symbol: str, now_ms: int) -> Ticker24h: ...
+        From id `from_id`, else from the first trade at or after `start_ms`, else the latest.
+        """
+        ...
+
+    def ticker_24h(self, symbol: str, now_ms: int) -> Ticker24h:
+        """Rolling 24h statistics over the trades in [now_ms - 24h, now_ms]."""
+        ...

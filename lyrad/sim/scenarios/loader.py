@@ -1,4 +1,24 @@
-"""Loading scenarios from TOML: the shipped files in this package, or any file by path."""
+"""Loading scenarios from TOML: the shipped files in this package, or any file by path.
+
+The file's stem is the scenario's name. Keys (all others are errors; times in sim seconds from
+the scenario start, rates per hour; decimals may be written "0.01", 0.01 or 5):
+
+    description, duration_s, history_s = 3600, clock_skew_ms = 0
+    [path]                 shared by every symbol: PathSpec fields (start_price, drift,
+                           volatility, mean_reversion, jump_intensity, jump_mean, jump_std,
+                           initial_regime, step_ms, trades_per_step, trade_notional) with
+                           [[path.regimes]] (name, drift, volatility, mean_duration_s,
+                           transitions = { other = weight }) and [[path.shocks]] (at_s,
+                           duration_s, move_pct, recovery, recovery_s, shape)
+    [[symbols]]            symbol, base, quote, tick_size, step_size, min_notional, and
+                           path = { ... } overriding keys of [path] for this symbol
+    [liquidity]            spread_bps, levels, level_step_bps, level_qty_quote, depth_growth
+    [[liquidity_windows]]  start_s, end_s, spread_multiplier, depth_divisor
+    [[faults]]             kind, route, rate, start_s, end_s; latency_ms, jitter_ms (latency);
+                           status, code, message (error)
+    [rate_limit]           RateLimitSpec fields
+    [[expectations]]       symbol = "*", metric, min, max, start_s, end_s
+"""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lyrad.sim.marketdata import CsvReplaySource, ReplayError, ReplayFile
+from lyrad.sim.marketdata import CsvReplaySource, MarketDataSource, ReplayError, ReplayFile
 
 TICK = Decimal("0.01")
 RECORDED_MS = 1_600_000_020_000  # 2020-09-13, on a minute boundary
@@ -72,6 +72,9 @@ def test_replayed_prices_follow_the_clock_and_stop_at_the_last_trade(tmp_path: P
     assert early[-1].time_ms <= START_MS + 90_000
     assert len(early) == 7  # four per candle, a quarter of a minute apart: 4 + 3
     assert src.ticker_24h("BTCUSDT", START_MS + 90_000).last_trade_id == early[-1].trade_id
+    quiet = src.ticker_24h("BTCUSDT", START_MS - 1)  # nothing traded yet: Binance's quiet answer
+    assert (quiet.first_trade_id, quiet.last_trade_id, quiet.trade_count) == (-1, -1, 0)
+    assert (quiet.last, quiet.volume) == (Decimal("100.00"), Decimal(0))
 
 
 def test_trades_replay_with_tick_rule_sides_and_the_earliest_file_at_the_start(
@@ -110,7 +113,7 @@ def test_trades_replay_with_tick_rule_sides_and_the_earliest_file_at_the_start(
 
 
 def test_without_a_start_the_first_query_fixes_it(tmp_path: Path) -> None:
-    src = CsvReplaySource([ReplayFile("BTCUSDT", _candles_csv(tmp_path), TICK)])
+    src: MarketDataSource = CsvReplaySource([ReplayFile("BTCUSDT", _candles_csv(tmp_path), TICK)])
     assert src.trades("BTCUSDT", end_ms=START_MS, limit=5)[0].time_ms == START_MS
     assert src.price_at("BTCUSDT", START_MS + 5 * MINUTE + 59_000) == Decimal("96.00")
 

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lyrad.sim.marketdata import INTERVALS, Kline, PublicTrade, Regime
+from lyrad.sim.marketdata import INTERVALS, Kline, MarketDataSource, PublicTrade, Regime
 from lyrad.sim.marketdata.intervals import next_open, open_time
 from tests.unit.sim.marketdata.helpers import HOUR, MINUTE, START_MS, btc, eth, source
 
 HISTORY_MS = 10 * MINUTE
-SRC = source(
+SRC: MarketDataSource = source(
     btc(volatility=0.05, jump_intensity=10.0, jump_std=0.01),
     eth(
         regimes=(

@@ -27,12 +27,25 @@ class ScriptedPrices:
         return Decimal(str(round(self._price(t_ms), 6)))
 
     def klines(
-        self, symbol: str, interval: str, *, start_ms: int | None, end_ms: int, limit: int
+        self,
+        symbol: str,
+        interval: str,
+        *,
+        start_ms: int | None,
+        end_ms: int,
+        limit: int,
+        now_ms: int | None = None,
     ) -> list[Kline]:
         raise AssertionError("not used")
 
     def trades(
-        self, symbol: str, *, end_ms: int, limit: int, from_id: int | None = None
+        self,
+        symbol: str,
+        *,
+        end_ms: int,
+        limit: int,
+        from_id: int | None = None,
+        start_ms: int | None = None,
     ) -> list[PublicTrade]:
         raise AssertionError("not used")
 
