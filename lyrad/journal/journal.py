@@ -91,6 +91,10 @@ class Journal:
         """Why writes are refused (the daemon must halt trading), or None while healthy."""
         return self._writer.failure
 
+    async def wait_failed(self) -> JournalWriteFailed:
+        """Return once the journal has failed (for the component that must halt trading)."""
+        return await self._writer.wait_failed()
+
     # --- writes ---------------------------------------------------------------------------
 
     def insert_order(self, order: Order) -> asyncio.Future[None]:
@@ -183,7 +187,7 @@ class Journal:
         """Store a small durable setting; with `event_kind`, log an event in the same commit."""
         event = None
         if event_kind is not None:
-            event = (event_kind, codec.dump_json({"key": key, "value": value, **(details or {})}))
+            event = (event_kind, codec.dump_json({**(details or {}), "key": key, "value": value}))
         now = self._clock()
         return self._writer.submit(
             lambda c: writes.set_kv(c, key, value, now, event), label="set_kv"

@@ -47,7 +47,10 @@ _FATAL_CODES: Final = frozenset(
 
 
 class CommitObserver(Protocol):
-    """Told about every group the writer commits and every transaction it could not write."""
+    """Told about every committed group and every transaction that could not be written.
+
+    Called from the writer thread (refusals also from the caller's thread): be thread-safe.
+    """
 
     def committed(self, transactions: int, seconds: float) -> None: ...
 
@@ -102,6 +105,7 @@ class GroupWriter:
         self._max_group = max_group
         self._queue: queue.SimpleQueue[_Unit | _Stop] = queue.SimpleQueue()
         self._failure: str | None = None
+        self._failed = asyncio.Event()  # set on the loop once the writer has failed
         self._closing = False
         self._started: ThreadFuture[None] = ThreadFuture()
         self._stopped: ThreadFuture[None] = ThreadFuture()
@@ -111,6 +115,12 @@ class GroupWriter:
     def failure(self) -> JournalWriteFailed | None:
         """Why the writer stopped accepting writes, or None while it is healthy."""
         return None if self._failure is None else JournalWriteFailed(self._failure)
+
+    async def wait_failed(self) -> JournalWriteFailed:
+        """Return once the writer has failed, with the reason."""
+        await self._failed.wait()
+        assert self._failure is not None
+        return JournalWriteFailed(self._failure)
 
     async def start(self) -> None:
         """Open the connection in the writer thread; raises what opening raised."""
@@ -176,7 +186,7 @@ class GroupWriter:
         try:
             self._serve(conn)
         except BaseException as e:
-            self._failure = self._failure or f"journal {self._path}: the writer crashed ({e!r})"
+            self._set_failure(self._failure or f"journal {self._path}: the writer crashed ({e!r})")
             raise
         finally:
             self._closing = True
@@ -295,19 +305,24 @@ class GroupWriter:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
         name = getattr(error, "sqlite_errorname", type(error).__name__)
-        self._failure = (
+        self._set_failure(
             f"journal {self._path}: write failed ({name}: {error}); "
             "no further writes are accepted, trading must halt"
         )
         failures: list[_Outcome] = []
         for unit in group:
-            failure = JournalWriteFailed(self._failure)
+            failure = JournalWriteFailed(str(self._failure))
             failure.__cause__ = error
             failures.append((unit.future, None, failure))
         try:
             self._notify_failed(len(group))
         finally:
             self._settle(failures)
+
+    def _set_failure(self, reason: str) -> None:
+        self._failure = reason
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+            self._loop.call_soon_threadsafe(self._failed.set)
 
     def _refuse_leftovers(self) -> None:
         leftovers: list[_Unit] = []

@@ -90,11 +90,11 @@ def transition_order(
     moved = order.transition(state, ts_ms, venue_order_id=venue_order_id, reason=reason)
     _update_order(conn, moved)
     payload: dict[str, JsonValue] = {
+        **details,
         "from": order.state.value,
         "state": moved.state.value,
         "venue_order_id": moved.venue_order_id,
         "reason": moved.reason,
-        **details,
     }
     append_event(conn, ts_ms, kind, moved.venue, client_order_id, codec.dump_json(payload))
     return moved

@@ -54,6 +54,8 @@ async def test_a_full_disk_fails_the_write_halts_the_journal_and_keeps_the_file_
         assert str(journal_path) in message
         assert "\n" not in message
         assert journal.failure is not None
+        halted = await asyncio.wait_for(journal.wait_failed(), timeout=10)
+        assert str(halted) == message
         # Trading halts: the next order is refused at once, before anything could be sent.
         with pytest.raises(JournalWriteFailed):
             await journal.insert_order(make_order("c2"))

@@ -8,7 +8,7 @@ import pytest
 
 from lyrad.domain.errors import IllegalTransition, JournalError
 from lyrad.domain.orders import OrderState
-from lyrad.journal import DuplicateOrder, Journal, UnknownOrder, open_readonly
+from lyrad.journal import DuplicateOrder, Journal, OrderJournal, UnknownOrder, open_readonly
 from tests.unit.journal.factories import make_order
 
 
@@ -39,7 +39,7 @@ async def test_transitions_follow_the_state_machine_and_are_logged(journal: Jour
     with pytest.raises(IllegalTransition):
         await journal.transition_order("c1", OrderState.PENDING_SUBMIT)
     cancelled = await journal.transition_order(
-        "c1", OrderState.CANCELLED, reason="operator", details={"by": "api"}
+        "c1", OrderState.CANCELLED, reason="operator", details={"by": "api", "state": "lies"}
     )
     assert cancelled.reason == "operator"
     events = await journal.events(client_order_id="c1")
@@ -144,3 +144,15 @@ async def test_a_cancelled_caller_does_not_disturb_the_writer(journal: Journal) 
     assert await journal.record_event("still fine") > 0
     # A cancelled await does not cancel the write: the order may still be journaled.
     assert (await journal.get_order("c1")) in (None, make_order("c1"))
+
+
+async def test_the_journal_is_the_order_journal_seam_and_stamps_events_with_its_clock(
+    journal: Journal,
+) -> None:
+    seam: OrderJournal = journal  # mypy checks the structural match
+    first = await seam.record_event("one")
+    second = await seam.record_event("two")
+    stamps = [e.ts_ms for e in await seam.events()]
+    assert second == first + 1
+    assert stamps[1] > stamps[0] > 1_700_000_001_000  # TickingClock, not the wall clock
+    assert stamps[1] < 1_700_000_002_000
