@@ -141,3 +141,11 @@ async def test_metrics_are_registered_and_removed_at_close(journal_path: Path) -
     assert registry.get_sample_value("lyrad_journal_commit_seconds_count") is None
     async with Journal.open(journal_path, registry=registry):  # a restart registers again
         assert registry.get_sample_value("lyrad_journal_commit_seconds_count") == 0.0
+
+
+async def test_synchronous_is_full_or_normal(journal_path: Path) -> None:
+    async with Journal.open(journal_path, synchronous="NORMAL") as journal:
+        await journal.record_event("fast")
+    with pytest.raises(ValueError, match="OFF"):
+        async with Journal.open(journal_path, synchronous="OFF"):  # type: ignore[arg-type]
+            pytest.fail("opened with synchronous=OFF")
