@@ -57,6 +57,9 @@ def from_validation_error(
     for detail in error.errors(include_url=False, include_input=False):
         loc = detail["loc"]
         where = _origin(loc, source, env)
-        key = _key(loc) or "(root)"
-        lines.append(f"{where}: {key}: {_problem(detail)}")
+        key = _key(loc)
+        # Cross-section checks name their own keys in the message.
+        lines.append(
+            f"{where}: {key}: {_problem(detail)}" if key else f"{where}: {_problem(detail)}"
+        )
     return ConfigError(lines)

@@ -65,6 +65,11 @@ class VenueConfig(Section):
     password: Secret | None = None
     symbols: tuple[str, ...] = ("BTC/USDT",)
     request_timeout: Duration = timedelta(seconds=10)
+    # Reconciliation with the venue: how often, how long an order may stay unknown or pending
+    # before "not on the venue" means it never arrived, and what balance difference is drift.
+    reconcile_interval: Duration = timedelta(seconds=10)
+    unknown_grace: Duration = timedelta(seconds=30)
+    balance_tolerance: Decimal = Field(default=Decimal(0), ge=0)
     # kind = "sim" only: the embedded simulated exchange
     scenario: str = "calm"
     seed: int = 0

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,12 +20,17 @@ from lyrad.config.sections import (
     HttpConfig,
     JournalConfig,
     LogConfig,
+    MarketMakerConfig,
     VenueConfig,
 )
 
 
 def _default_venues() -> dict[str, VenueConfig]:
     return {"sim": VenueConfig()}
+
+
+def _default_strategies() -> dict[str, MarketMakerConfig]:
+    return {"mm": MarketMakerConfig()}
 
 
 class Settings(BaseSettings):
@@ -44,6 +49,31 @@ class Settings(BaseSettings):
     http: HttpConfig = HttpConfig()
     journal: JournalConfig = JournalConfig()
     venues: dict[str, VenueConfig] = Field(default_factory=_default_venues)
+    strategies: dict[str, MarketMakerConfig] = Field(default_factory=_default_strategies)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_strategy_needs_its_venue(cls, data: Any) -> Any:
+        # The default market maker trades the default sim venue; a file that defines its own
+        # venues and no strategies gets none, rather than an error about a venue it never named.
+        if isinstance(data, dict) and "strategies" not in data:
+            venues = data.get("venues")
+            if isinstance(venues, dict) and "sim" not in venues:
+                return {**data, "strategies": {}}
+        return data
+
+    @model_validator(mode="after")
+    def _strategies_trade_configured_venues(self) -> Settings:
+        for name, strategy in self.strategies.items():
+            venue = self.venues.get(strategy.venue)
+            if venue is None:
+                raise ValueError(f"strategies.{name}.venue: no venue named {strategy.venue!r}")
+            if strategy.symbol not in venue.symbols:
+                raise ValueError(
+                    f"strategies.{name}.symbol: {strategy.symbol} is not in "
+                    f"venues.{strategy.venue}.symbols"
+                )
+        return self
 
     @classmethod
     def settings_customise_sources(

@@ -7,7 +7,7 @@ import tomllib
 
 from pydantic import BaseModel
 
-from lyrad.config.sections import VenueConfig
+from lyrad.config.sections import MarketMakerConfig, VenueConfig
 from lyrad.config.settings import Settings, load_settings
 from tests.conftest import REPO_ROOT
 
@@ -43,6 +43,8 @@ def test_every_key_is_documented() -> None:
     for name, field in Settings.model_fields.items():
         if name == "venues":
             expected |= model_keys("venues.sim", VenueConfig)
+        elif name == "strategies":
+            expected |= model_keys("strategies.mm", MarketMakerConfig)
         else:
             assert isinstance(field.annotation, type)
             assert issubclass(field.annotation, BaseModel)

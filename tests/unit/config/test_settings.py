@@ -110,3 +110,19 @@ def test_contradictory_backoff_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(path)
     assert "restart_max_backoff must be at least" in only_line(info.value)
+
+
+def test_a_strategy_must_trade_a_configured_venue_and_symbol(tmp_path: Path) -> None:
+    path = write(tmp_path, '[strategies.mm]\nvenue = "nowhere"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert only_line(info.value) == f"{path}: strategies.mm.venue: no venue named 'nowhere'"
+    path = write(tmp_path, '[strategies.mm]\nsymbol = "DOGE/USDT"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert "strategies.mm.symbol: DOGE/USDT is not in venues.sim.symbols" in only_line(info.value)
+
+
+def test_own_venues_without_strategies_get_no_default_strategy(tmp_path: Path) -> None:
+    path = write(tmp_path, '[venues.paper]\nkind = "sim"\n')
+    assert load_settings(path).strategies == {}
