@@ -4,8 +4,9 @@ Each scenario appends 20,000 events through the Journal from concurrent asyncio 
 raw `sqlite3` (one connection, WAL + synchronous=FULL, one `execute` per event with the same
 INSERT and the same JSON encoding of the same payloads) insert the same events in the same
 batches: one transaction per batch, the batch sizes replayed from the groups the journal actually
-committed, in order. Each scenario runs three times, journal and baseline alternating on fresh
-files; the medians are printed, the ratio is the median of the paired ratios.
+committed, in order. Each scenario runs five times, journal then baseline, on fresh files; the
+medians are printed, and the ratio is the median of the five paired ratios (the machine is shared:
+single runs vary by +-20%).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from lyrad.journal import Journal, JsonValue, NewEvent
 from lyrad.journal.codec import dump_json
 
 EVENTS = 20_000
-RUNS = 3
+RUNS = 5
 BURST = 20
 _INSERT = "INSERT INTO events (ts_ms, kind, venue, client_order_id, payload) VALUES (?, ?, ?, ?, ?)"
 
