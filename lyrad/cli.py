@@ -33,8 +33,15 @@ def _registrars() -> list[Registrar]:
     # Imported here so `lyrad --help` stays cheap and each part owns its own parser.
     from lyrad.config import commands as config_commands
     from lyrad.runtime import commands as runtime_commands
+    from lyrad.sim import cli as sim_cli
+    from lyrad.trading import commands as trading_commands
 
-    return [runtime_commands.register, config_commands.register]
+    return [
+        runtime_commands.register,
+        config_commands.register,
+        trading_commands.register,
+        sim_cli.register,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:
