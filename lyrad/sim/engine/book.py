@@ -1,8 +1,10 @@
 """One side of an order book: price levels as FIFO queues plus a sorted list of their prices.
 
-Prices are kept ascending in both sides; the best bid is the last price, the best ask the
-first. Matching consumes from the best end, so emptied best levels are dropped cheaply and
-only a new price costs a `bisect` insertion.
+Levels are keyed by the price's integer index on the symbol's tick grid (`LiveOrder.tick`):
+hashing a fresh non-integer Decimal costs about a microsecond, an int almost nothing, and
+ints compare faster too. Ticks are kept ascending on both sides; the best bid is the last,
+the best ask the first. Matching consumes from the best end, so emptied best levels are
+dropped cheaply and only a new price costs a `bisect` insertion.
 """
 
 from __future__ import annotations
@@ -12,63 +14,110 @@ from collections import deque
 from collections.abc import Iterator
 from decimal import Decimal
 
+from lyrad.sim.engine.accounts import AccountState
+from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.orders import LiveOrder
 
 
 class BookSide:
     """Resting orders of one side, in price-time priority."""
 
-    __slots__ = ("is_bid", "levels", "prices")
+    __slots__ = ("is_bid", "levels", "ticks")
 
     def __init__(self, *, is_bid: bool) -> None:
         self.is_bid = is_bid
-        self.levels: dict[Decimal, deque[LiveOrder]] = {}
-        self.prices: list[Decimal] = []
+        self.levels: dict[int, deque[LiveOrder]] = {}
+        self.ticks: list[int] = []
 
     def add(self, order: LiveOrder) -> None:
         """Queue `order` at the back of its price level."""
-        level = self.levels.get(order.price)
+        level = self.levels.get(order.tick)
         if level is None:
-            level = self.levels[order.price] = deque()
-            insort(self.prices, order.price)
+            level = self.levels[order.tick] = deque()
+            insort(self.ticks, order.tick)
         level.append(order)
 
     def remove(self, order: LiveOrder) -> None:
         """Take `order` out of its level (it must be resting here)."""
-        level = self.levels[order.price]
+        level = self.levels[order.tick]
         level.remove(order)
         if not level:
-            self.drop_level(order.price)
+            self.drop_level(order.tick)
 
-    def drop_level(self, price: Decimal) -> None:
+    def drop_level(self, tick: int) -> None:
         """Forget an emptied level."""
-        del self.levels[price]
-        prices = self.prices
-        if self.is_bid and prices[-1] == price:
-            prices.pop()
+        del self.levels[tick]
+        ticks = self.ticks
+        if ticks[-1] == tick:
+            ticks.pop()
+        elif ticks[0] == tick:
+            del ticks[0]
         else:
-            del prices[bisect_left(prices, price)]
+            del ticks[bisect_left(ticks, tick)]
 
-    def best(self) -> Decimal | None:
-        """The best price, or None when the side is empty."""
-        if not self.prices:
+    def best(self) -> int | None:
+        """The best level's tick, or None when the side is empty."""
+        if not self.ticks:
             return None
-        return self.prices[-1] if self.is_bid else self.prices[0]
+        return self.ticks[-1] if self.is_bid else self.ticks[0]
 
-    def best_first(self) -> Iterator[Decimal]:
-        """Prices from the best outwards (a view: do not mutate while iterating)."""
-        return reversed(self.prices) if self.is_bid else iter(self.prices)
+    def best_first(self) -> Iterator[int]:
+        """Ticks from the best outwards (a view: do not mutate while iterating)."""
+        return reversed(self.ticks) if self.is_bid else iter(self.ticks)
 
     def depth(self, limit: int) -> tuple[tuple[Decimal, Decimal], ...]:
         """Aggregated (price, remaining quantity) of the best `limit` levels."""
         out: list[tuple[Decimal, Decimal]] = []
-        for price in self.best_first():
+        for tick in self.best_first():
             if len(out) >= limit:
                 break
-            out.append((price, sum((o.remaining for o in self.levels[price]), Decimal(0))))
+            level = self.levels[tick]
+            out.append((level[0].price, sum((o.remaining for o in level), ZERO)))
         return tuple(out)
 
     def orders(self) -> Iterator[LiveOrder]:
         """Every resting order, best level first, time priority within a level."""
-        for price in self.best_first():
-            yield from self.levels[price]
+        for tick in self.best_first():
+            yield from self.levels[tick]
+
+    def preview_qty(
+        self, owner: AccountState, limit: int | None, qty: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        """(base, quote) a taker of `qty` up to tick `limit` would trade here now.
+
+        The owner's own orders are skipped: matching would expire them (self-trade prevention).
+        """
+        left, quote = qty, ZERO
+        is_bid = self.is_bid
+        for tick in self.best_first():
+            if limit is not None and (tick < limit if is_bid else tick > limit):
+                break
+            level = self.levels[tick]
+            take = min(_available(level, owner), left)
+            left -= take
+            quote += take * level[0].price
+            if not left:
+                break
+        return qty - left, quote
+
+    def preview_quote(
+        self, owner: AccountState, budget: Decimal, step: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        """(base, quote) a taker trading `budget` in quote, in whole `step`s, would trade here."""
+        base = quote = ZERO
+        for tick in self.best_first():
+            level = self.levels[tick]
+            price = level[0].price
+            cap = ((budget - quote) // (price * step)) * step
+            if not cap:
+                break
+            take = min(_available(level, owner), cap)
+            base += take
+            quote += take * price
+            if take == cap:
+                break
+        return base, quote
+
+
+def _available(level: deque[LiveOrder], owner: AccountState) -> Decimal:
+    return sum((o.remaining for o in level if o.owner is not owner), ZERO)

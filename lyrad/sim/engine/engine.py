@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, getcontext, setcontext
 from types import MappingProxyType
 
 from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState
-from lyrad.sim.engine.arith import ZERO, exact
+from lyrad.sim.engine.arith import EXACT, ZERO, exact
 from lyrad.sim.engine.filters import check_request
 from lyrad.sim.engine.liquidity import ladder, requote
 from lyrad.sim.engine.market import Market
@@ -66,6 +66,7 @@ class Engine:
         self._house = AccountState(house, specs, assets, is_house=True)
         self._liquidity = liquidity
         self._rng = random.Random(seed)
+        self._client_id_prefix = f"sim{self._rng.getrandbits(32):08x}-"
 
     # ---- accounts ---------------------------------------------------------------------
 
@@ -126,22 +127,26 @@ class Engine:
 
     # ---- orders -----------------------------------------------------------------------
 
-    @exact
     def place_order(self, req: OrderRequest, now_ms: int) -> OrderSnapshot:
         """Place an order; raise EngineRejection (nothing changed) if it is refused."""
-        market = self._market(req.symbol)
-        account = self._users[req.account]
-        if market.spec.status != "TRADING" or not account.spec.can_trade:
-            raise EngineRejection(RejectReason.TRADING_DISABLED, "trading is disabled")
-        check_request(market.spec, req, market.reference)
-        client_order_id = req.client_order_id
-        if client_order_id is None:
-            client_order_id = f"{self._rng.getrandbits(88):022x}"
-        else:
-            account.check_client_id(market.symbol, client_order_id, now_ms)
-        return place(market, account, req, client_order_id, now_ms)
+        saved = getcontext()  # what @exact does, inlined on the hottest path
+        setcontext(EXACT)
+        try:
+            market = self._market(req.symbol)
+            account = self._users[req.account]
+            if not (market.is_trading and account.spec.can_trade):
+                raise EngineRejection(RejectReason.TRADING_DISABLED, "trading is disabled")
+            tick = check_request(market.spec, req, market.reference)
+            client_order_id = req.client_order_id
+            if client_order_id is None:
+                # unique per account and symbol, because order ids are unique per symbol
+                client_order_id = f"{self._client_id_prefix}{market.next_order_id}"
+            else:
+                account.check_client_id(market.symbol, client_order_id, now_ms)
+            return place(market, account, req, tick, client_order_id, now_ms)
+        finally:
+            setcontext(saved)
 
-    @exact
     def cancel_order(
         self,
         account: str,
@@ -152,12 +157,17 @@ class Engine:
         now_ms: int,
     ) -> OrderSnapshot:
         """Cancel an open order by id or client id."""
-        market = self._market(symbol)
-        order = self._find(self._users[account], symbol, order_id, client_order_id)
-        if not order.is_open:
-            raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
-        market.close(order, OrderStatus.CANCELED, now_ms)
-        return order.snapshot()
+        saved = getcontext()  # what @exact does, inlined on a hot path
+        setcontext(EXACT)
+        try:
+            market = self._market(symbol)
+            order = self._find(self._users[account], symbol, order_id, client_order_id)
+            if not order.is_open:
+                raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
+            market.close(order, OrderStatus.CANCELED, now_ms)
+            return order.snapshot()
+        finally:
+            setcontext(saved)
 
     @exact
     def cancel_open_orders(self, account: str, symbol: str, now_ms: int) -> list[OrderSnapshot]:

@@ -21,29 +21,35 @@ from lyrad.sim.engine.types import (
 _CLIENT_ORDER_ID = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
 
 
-def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None) -> None:
-    """Raise EngineRejection if `req` is malformed or fails one of `spec`'s filters."""
-    if req.type is OrderType.MARKET:
-        _check_market_shape(req)
-        _check_market_filters(spec, req, reference)
-    else:
-        price, qty = _check_limit_shape(req)
-        check_price(spec, price)
-        check_lot_size(spec, qty)
-        check_notional(spec, price * qty)
+def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None) -> int:
+    """Raise EngineRejection if `req` is malformed or fails one of `spec`'s filters.
+
+    Returns the limit price's index on the tick grid (see `price_tick`); 0 for MARKET.
+    """
     cid = req.client_order_id
     if cid is not None and _CLIENT_ORDER_ID.fullmatch(cid) is None:
         _invalid("client order id must match [.A-Z:/a-z0-9_-]{1,36}")
+    if req.type is OrderType.MARKET:
+        _check_market_shape(req)
+        _check_market_filters(spec, req, reference)
+        return 0
+    price, qty = _check_limit_shape(req)
+    tick = price_tick(spec, price)
+    check_lot_size(spec, qty)
+    check_notional(spec, price * qty)
+    return tick
 
 
-def check_price(spec: SymbolSpec, price: Decimal) -> None:
-    """PRICE_FILTER: within [min_price, max_price] and a whole number of ticks from min_price."""
-    if (
-        price < spec.min_price
-        or (spec.max_price and price > spec.max_price)
-        or (price - spec.min_price) % spec.tick_size
-    ):
+def price_tick(spec: SymbolSpec, price: Decimal) -> int:
+    """PRICE_FILTER (within [min_price, max_price], on the tick grid from min_price).
+
+    Returns the number of ticks from min_price: the book keys its levels by this integer,
+    which hashes and compares much faster than a Decimal.
+    """
+    ticks, off_grid = divmod(price - spec.min_price, spec.tick_size)
+    if off_grid or price < spec.min_price or (spec.max_price and price > spec.max_price):
         raise EngineRejection(RejectReason.PRICE_FILTER, f"price {price} fails PRICE_FILTER")
+    return int(ticks)
 
 
 def check_lot_size(spec: SymbolSpec, qty: Decimal) -> None:
@@ -91,8 +97,8 @@ def _check_limit_shape(req: OrderRequest) -> tuple[Decimal, Decimal]:
     price, qty = req.price, req.quantity
     if price is None or qty is None:
         _invalid("price and quantity are required")
-    _require_positive(price)
-    _require_positive(qty)
+    if not (price.is_finite() and qty.is_finite()) or price <= 0 or qty <= 0:
+        _invalid(f"price {price} and quantity {qty} must be positive numbers")
     return price, qty
 
 

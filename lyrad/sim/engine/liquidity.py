@@ -70,24 +70,27 @@ def _quote(
 ) -> None:
     is_buy = side is Side.BUY
     need = price * qty if is_buy else qty
-    if not qty or house.free[market.quote if is_buy else market.base] < need:
+    tick = market.tick_of(price)
+    if not qty or house.free[market.asset_held(is_buy)] < need:
         return  # the house is large, not infinite: an unfunded level is left out
     order = LiveOrder(
-        order_id=market.new_order_id(),
-        client_order_id="",
-        owner=house,
-        symbol=market.symbol,
-        side=side,
-        type=OrderType.LIMIT,
-        time_in_force=TimeInForce.GTC,
-        price=price,
-        qty=qty,
-        quote_qty=ZERO,
-        now_ms=now_ms,
+        market.new_order_id(),
+        "",
+        house,
+        market.symbol,
+        side,
+        OrderType.LIMIT,
+        TimeInForce.GTC,
+        price,
+        tick,
+        qty,
+        ZERO,
+        now_ms,
+        market.asset_held(is_buy),
     )
     market.lock(order, need)
     fills: list[Fill] = []
-    market.take(order, price, now_ms, fills)
+    market.take(order, tick, now_ms, fills)
     market.rest_or_finish(order)
 
 

@@ -13,8 +13,11 @@ from decimal import Decimal
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO, floor_to, unit_of
 from lyrad.sim.engine.book import BookSide
+from lyrad.sim.engine.fastbuild import builder
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import Fill, OrderStatus, SymbolSpec
+
+_build_fill = builder(Fill)
 
 
 class Market:
@@ -27,6 +30,7 @@ class Market:
         "bids",
         "fees",
         "house_intact",
+        "is_trading",
         "last_update_id",
         "market_step",
         "next_order_id",
@@ -41,6 +45,7 @@ class Market:
     def __init__(self, spec: SymbolSpec, fees: dict[str, Decimal]) -> None:
         self.spec = spec
         self.symbol = spec.symbol
+        self.is_trading = spec.status == "TRADING"
         self.base = spec.base
         self.quote = spec.quote
         self.base_unit = unit_of(spec.base_precision)
@@ -63,13 +68,13 @@ class Market:
         self.next_order_id = order_id + 1
         return order_id
 
-    def asset_held(self, order: LiveOrder) -> str:
+    def asset_held(self, is_buy: bool) -> str:
         """The asset an order locks: quote for a buy, base for a sell."""
-        return self.quote if order.is_buy else self.base
+        return self.quote if is_buy else self.base
 
     def lock(self, order: LiveOrder, amount: Decimal) -> None:
         """Move `amount` from the owner's free to locked balance, held by `order`."""
-        owner, asset = order.owner, self.asset_held(order)
+        owner, asset = order.owner, order.asset
         owner.free[asset] -= amount
         owner.locked[asset] += amount
         order.locked += amount
@@ -79,7 +84,7 @@ class Market:
         if amount is None:
             amount = order.locked
         if amount:
-            owner, asset = order.owner, self.asset_held(order)
+            owner, asset = order.owner, order.asset
             owner.locked[asset] -= amount
             owner.free[asset] += amount
             order.locked -= amount
@@ -92,11 +97,14 @@ class Market:
 
     def rest_or_finish(self, order: LiveOrder) -> None:
         """After taking, a GTC limit order rests with exactly its remaining need locked."""
+        if not order.executed_qty:  # untouched: rests as placed, NEW, its lock exact
+            self.rest(order)
+            return
         if not order.remaining:
             order.status = OrderStatus.FILLED
             self.release(order)
             return
-        order.status = OrderStatus.PARTIALLY_FILLED if order.executed_qty else OrderStatus.NEW
+        order.status = OrderStatus.PARTIALLY_FILLED
         need = order.price * order.remaining if order.is_buy else order.remaining
         self.release(order, order.locked - need)
         self.rest(order)
@@ -107,10 +115,14 @@ class Market:
         self._retire(order, status, now_ms)
         self.last_update_id += 1
 
-    def crosses(self, is_buy: bool, price: Decimal) -> bool:
-        """Whether a limit order at `price` would take liquidity now."""
+    def crosses(self, is_buy: bool, tick: int) -> bool:
+        """Whether a limit order at price index `tick` would take liquidity now."""
         best = (self.asks if is_buy else self.bids).best()
-        return best is not None and (price >= best if is_buy else price <= best)
+        return best is not None and (tick >= best if is_buy else tick <= best)
+
+    def tick_of(self, price: Decimal) -> int:
+        """Index of an on-grid `price` on the tick grid (see filters.price_tick)."""
+        return int((price - self.spec.min_price) // self.spec.tick_size)
 
     def _retire(self, order: LiveOrder, status: OrderStatus, now_ms: int) -> None:
         order.status = status
@@ -120,19 +132,19 @@ class Market:
 
     # ---- matching --------------------------------------------------------------------
 
-    def take(self, taker: LiveOrder, limit: Decimal | None, now_ms: int, fills: list[Fill]) -> None:
-        """Match `taker` by base quantity against the other side, up to `limit` if given."""
+    def take(self, taker: LiveOrder, limit: int | None, now_ms: int, fills: list[Fill]) -> None:
+        """Match `taker` by base quantity against the other side, up to tick `limit` if given."""
         is_buy = taker.is_buy
         side = self.asks if is_buy else self.bids
-        prices, levels = side.prices, side.levels
-        while prices:
-            price = prices[0] if is_buy else prices[-1]
-            if limit is not None and (price > limit if is_buy else price < limit):
+        ticks, levels = side.ticks, side.levels
+        while ticks:
+            tick = ticks[0] if is_buy else ticks[-1]
+            if limit is not None and (tick > limit if is_buy else tick < limit):
                 break
-            level = levels[price]
-            done = self._take_level(taker, level, price, now_ms, fills)
+            level = levels[tick]
+            done = self._take_level(taker, level, level[0].price, now_ms, fills)
             if not level:
-                side.drop_level(price)
+                side.drop_level(tick)
             if done:
                 break
         self.last_update_id += 1
@@ -141,18 +153,19 @@ class Market:
         """Match `taker` until it has traded `budget` in quote; True if the book ran out."""
         is_buy, step = taker.is_buy, self.market_step
         side = self.asks if is_buy else self.bids
-        prices, levels = side.prices, side.levels
+        ticks, levels = side.ticks, side.levels
         try:
-            while prices:
-                price = prices[0] if is_buy else prices[-1]
+            while ticks:
+                tick = ticks[0] if is_buy else ticks[-1]
+                level = levels[tick]
+                price = level[0].price
                 # At one price the quote budget is a base quantity cap, whole market steps.
                 taker.remaining = ((budget - taker.cum_quote) // (price * step)) * step
                 if not taker.remaining:
                     return False
-                level = levels[price]
                 done = self._take_level(taker, level, price, now_ms, fills)
                 if not level:
-                    side.drop_level(price)
+                    side.drop_level(tick)
                 if done:
                     return False
             return True
@@ -200,11 +213,14 @@ class Market:
         quote_qty = price * qty
         trade_id = self.next_trade_id
         self.next_trade_id = trade_id + 1
-        for order in (taker, maker):
-            order.remaining -= qty
-            order.executed_qty += qty
-            order.cum_quote += quote_qty
-            order.update_time_ms = now_ms
+        taker.remaining -= qty
+        taker.executed_qty += qty
+        taker.cum_quote += quote_qty
+        taker.update_time_ms = now_ms
+        maker.remaining -= qty
+        maker.executed_qty += qty
+        maker.cum_quote += quote_qty
+        maker.update_time_ms = now_ms
         buyer, seller = (taker, maker) if taker.is_buy else (maker, taker)
         b, s = buyer.owner, seller.owner
         base, quote = self.base, self.quote
@@ -254,7 +270,7 @@ class Market:
         is_buyer: bool,
         fills: list[Fill],
     ) -> None:
-        fill = Fill(
+        fill = _build_fill(
             trade_id,
             order.order_id,
             self.symbol,
@@ -283,42 +299,18 @@ class Market:
     # ---- previews (no mutation) ------------------------------------------------------
 
     def preview_qty(
-        self, is_buy: bool, owner: AccountState, limit: Decimal | None, qty: Decimal
+        self, is_buy: bool, owner: AccountState, limit: int | None, qty: Decimal
     ) -> tuple[Decimal, Decimal]:
         """(base, quote) a taker of `qty` would trade now; the owner's own orders are skipped."""
-        side = self.asks if is_buy else self.bids
-        left, quote = qty, ZERO
-        for price in side.best_first():
-            if limit is not None and (price > limit if is_buy else price < limit):
-                break
-            take = min(_available(side.levels[price], owner), left)
-            left -= take
-            quote += take * price
-            if not left:
-                break
-        return qty - left, quote
+        return (self.asks if is_buy else self.bids).preview_qty(owner, limit, qty)
 
     def preview_quote(
         self, is_buy: bool, owner: AccountState, budget: Decimal
     ) -> tuple[Decimal, Decimal]:
         """(base, quote) a taker spending or raising `budget` in quote would trade now."""
-        side, step = (self.asks if is_buy else self.bids), self.market_step
-        base = quote = ZERO
-        for price in side.best_first():
-            cap = ((budget - quote) // (price * step)) * step
-            if not cap:
-                break
-            take = min(_available(side.levels[price], owner), cap)
-            base += take
-            quote += take * price
-            if take == cap:
-                break
-        return base, quote
+        side = self.asks if is_buy else self.bids
+        return side.preview_quote(owner, budget, self.market_step)
 
     def depth(self, limit: int) -> tuple[tuple[tuple[Decimal, Decimal], ...], ...]:
         """(bids, asks) aggregated per price, best first."""
         return self.bids.depth(limit), self.asks.depth(limit)
-
-
-def _available(level: deque[LiveOrder], owner: AccountState) -> Decimal:
-    return sum((o.remaining for o in level if o.owner is not owner), ZERO)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lyrad.sim.engine.arith import ZERO
+from lyrad.sim.engine.fastbuild import builder
 from lyrad.sim.engine.types import (
     Fill,
     OrderSnapshot,
@@ -19,12 +20,14 @@ if TYPE_CHECKING:
     from lyrad.sim.engine.accounts import AccountState
 
 _OPEN = frozenset({OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED})
+_build_snapshot = builder(OrderSnapshot)
 
 
 class LiveOrder:
     """An order inside the engine; `locked` is what it holds (quote if buying, base if selling)."""
 
     __slots__ = (
+        "asset",
         "client_order_id",
         "cum_quote",
         "executed_qty",
@@ -39,15 +42,15 @@ class LiveOrder:
         "side",
         "status",
         "symbol",
+        "tick",
         "time_in_force",
         "time_ms",
         "type",
         "update_time_ms",
     )
 
-    def __init__(
+    def __init__(  # positional on purpose: this runs for every order
         self,
-        *,
         order_id: int,
         client_order_id: str,
         owner: AccountState,
@@ -56,9 +59,11 @@ class LiveOrder:
         type: OrderType,
         time_in_force: TimeInForce,
         price: Decimal,
+        tick: int,
         qty: Decimal,
         quote_qty: Decimal,
         now_ms: int,
+        asset: str,
     ) -> None:
         self.order_id = order_id
         self.client_order_id = client_order_id
@@ -69,6 +74,7 @@ class LiveOrder:
         self.type = type
         self.time_in_force = time_in_force
         self.price = price
+        self.tick = tick  # the price's index on the tick grid (0 for market orders)
         self.orig_qty = qty
         self.remaining = qty
         self.orig_quote_qty = quote_qty
@@ -78,6 +84,7 @@ class LiveOrder:
         self.time_ms = now_ms
         self.update_time_ms = now_ms
         self.locked = ZERO
+        self.asset = asset  # what it locks: the quote asset when buying, the base when selling
 
     @property
     def is_open(self) -> bool:
@@ -85,7 +92,7 @@ class LiveOrder:
 
     def snapshot(self, fills: tuple[Fill, ...] = ()) -> OrderSnapshot:
         """The public view of this order now, carrying `fills`."""
-        return OrderSnapshot(
+        return _build_snapshot(
             self.order_id,
             self.client_order_id,
             self.symbol,

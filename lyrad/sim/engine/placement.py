@@ -28,38 +28,64 @@ from lyrad.sim.engine.types import (
 
 
 def place(
-    market: Market, account: AccountState, req: OrderRequest, client_order_id: str, now_ms: int
+    market: Market,
+    account: AccountState,
+    req: OrderRequest,
+    tick: int,
+    client_order_id: str,
+    now_ms: int,
 ) -> OrderSnapshot:
-    """Execute a validated request and return the order with the fills it produced."""
+    """Execute a validated request (limit price at index `tick`); the order and its fills."""
     if req.type is OrderType.MARKET:
         order, fills = _place_market(market, account, req, client_order_id, now_ms)
     else:
-        order, fills = _place_limit(market, account, req, client_order_id, now_ms)
+        order, fills = _place_limit(market, account, req, tick, client_order_id, now_ms)
     account.remember(order)
     return order.snapshot(tuple(fills))
 
 
 def _place_limit(
-    market: Market, account: AccountState, req: OrderRequest, client_order_id: str, now_ms: int
+    market: Market,
+    account: AccountState,
+    req: OrderRequest,
+    tick: int,
+    client_order_id: str,
+    now_ms: int,
 ) -> tuple[LiveOrder, list[Fill]]:
     price, qty = req.price, req.quantity
     if price is None or qty is None:  # never, after validation
         raise EngineRejection(RejectReason.INVALID_PARAMETER, "price and quantity are required")
     is_buy = req.side is Side.BUY
-    need = price * qty if is_buy else qty
-    _require(account, market.quote if is_buy else market.base, need)
+    need, asset = (price * qty, market.quote) if is_buy else (qty, market.base)
+    _require(account, asset, need)
     is_maker_only = req.type is OrderType.LIMIT_MAKER
-    if is_maker_only and market.crosses(is_buy, price):
+    if is_maker_only and market.crosses(is_buy, tick):
         raise EngineRejection(RejectReason.WOULD_MATCH, "order would immediately match and take")
     tif = req.time_in_force or TimeInForce.GTC
-    order = _new_order(market, account, req, client_order_id, tif, price, qty, ZERO, now_ms)
+    order_id = market.next_order_id
+    market.next_order_id = order_id + 1
+    order = LiveOrder(
+        order_id,
+        client_order_id,
+        account,
+        market.symbol,
+        req.side,
+        req.type,
+        tif,
+        price,
+        tick,
+        qty,
+        ZERO,
+        now_ms,
+        asset,
+    )
     fills: list[Fill] = []
-    if tif is TimeInForce.FOK and market.preview_qty(is_buy, account, price, qty)[0] < qty:
+    if tif is TimeInForce.FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
         order.status = OrderStatus.EXPIRED  # all or nothing: nothing
         return order, fills
     market.lock(order, need)
     if not is_maker_only:
-        market.take(order, price, now_ms, fills)
+        market.take(order, tick, now_ms, fills)
     if tif is TimeInForce.GTC:
         market.rest_or_finish(order)
     else:
@@ -79,11 +105,23 @@ def _place_market(
         need = budget if is_buy else market.preview_quote(False, account, budget)[0]
     else:  # never, after validation
         raise EngineRejection(RejectReason.INVALID_PARAMETER, "quantity or quoteOrderQty needed")
-    _require(account, market.quote if is_buy else market.base, need)
-    order = _new_order(
-        market, account, req, client_order_id, TimeInForce.GTC, ZERO, qty or ZERO,
-        budget or ZERO, now_ms,
-    )  # fmt: skip
+    asset = market.asset_held(is_buy)
+    _require(account, asset, need)
+    order = LiveOrder(
+        market.new_order_id(),
+        client_order_id,
+        account,
+        market.symbol,
+        req.side,
+        req.type,
+        TimeInForce.GTC,
+        ZERO,
+        0,
+        qty or ZERO,
+        budget or ZERO,
+        now_ms,
+        asset,
+    )
     market.lock(order, need)
     fills: list[Fill] = []
     if budget is None:
@@ -96,32 +134,6 @@ def _place_market(
     order.status = OrderStatus.EXPIRED if expired else OrderStatus.FILLED
     market.release(order)
     return order, fills
-
-
-def _new_order(
-    market: Market,
-    account: AccountState,
-    req: OrderRequest,
-    client_order_id: str,
-    tif: TimeInForce,
-    price: Decimal,
-    qty: Decimal,
-    quote_qty: Decimal,
-    now_ms: int,
-) -> LiveOrder:
-    return LiveOrder(
-        order_id=market.new_order_id(),
-        client_order_id=client_order_id,
-        owner=account,
-        symbol=market.symbol,
-        side=req.side,
-        type=req.type,
-        time_in_force=tif,
-        price=price,
-        qty=qty,
-        quote_qty=quote_qty,
-        now_ms=now_ms,
-    )
 
 
 def _require(account: AccountState, asset: str, amount: Decimal) -> None:

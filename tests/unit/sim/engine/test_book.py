@@ -1,4 +1,4 @@
-"""BookSide: FIFO levels, sorted prices, best price and depth."""
+"""BookSide: FIFO levels keyed by tick, sorted ticks, best price, depth and previews."""
 
 from __future__ import annotations
 
@@ -10,22 +10,33 @@ from lyrad.sim.engine.book import BookSide
 from lyrad.sim.engine.orders import LiveOrder
 from tests.unit.sim.engine.helpers import D
 
-OWNER = AccountState(AccountSpec("a", "k", "s", {}), ["BTCUSDT"], ["BTC"], is_house=False)
+
+def _owner(name: str) -> AccountState:
+    return AccountState(AccountSpec(name, name, "s", {}), ["BTCUSDT"], ["BTC"], is_house=False)
 
 
-def _order(order_id: int, price: str, qty: str, side: Side = Side.BUY) -> LiveOrder:
+OWNER, OTHER = _owner("a"), _owner("b")
+
+
+def _order(
+    order_id: int, price: str, qty: str, side: Side = Side.BUY, owner: AccountState = OWNER
+) -> LiveOrder:
+    asset = "USDT" if side is Side.BUY else "BTC"
+    tick = int(D(price) * 100)  # a 0.01 grid from zero
     return LiveOrder(
-        order_id=order_id,
-        client_order_id=str(order_id),
-        owner=OWNER,
-        symbol="BTCUSDT",
-        side=side,
-        type=OrderType.LIMIT,
-        time_in_force=TimeInForce.GTC,
-        price=D(price),
-        qty=D(qty),
-        quote_qty=D(0),
-        now_ms=0,
+        order_id,
+        str(order_id),
+        owner,
+        "BTCUSDT",
+        side,
+        OrderType.LIMIT,
+        TimeInForce.GTC,
+        D(price),
+        tick,
+        D(qty),
+        D(0),
+        0,
+        asset,
     )
 
 
@@ -35,8 +46,8 @@ def test_bids_are_best_highest_and_asks_best_lowest() -> None:
     for i, price in enumerate(["100", "102", "101"]):
         bids.add(_order(i, price, "1"))
         asks.add(_order(10 + i, price, "1", Side.SELL))
-    assert bids.best() == D("102")
-    assert asks.best() == D("100")
+    assert bids.best() == 10200
+    assert asks.best() == 10000
     assert [p for p, _ in bids.depth(2)] == [D("102"), D("101")]
     assert [p for p, _ in asks.depth(5)] == [D("100"), D("101"), D("102")]
 
@@ -58,8 +69,8 @@ def test_removing_the_last_order_of_a_level_drops_the_level_wherever_it_is() -> 
     side.remove(orders[2])
     side.remove(orders[0])
     side.remove(orders[3])
-    assert side.prices == [D("2")]
-    assert list(side.levels) == [D("2")]
+    assert side.ticks == [200]
+    assert list(side.levels) == [200]
     side.remove(orders[1])
     assert side.best() is None
     assert side.depth(5) == ()
@@ -73,3 +84,16 @@ def test_removing_a_middle_order_keeps_the_level() -> None:
     side.remove(b)
     assert list(side.orders()) == [a, c]
     assert side.depth(1) == ((Decimal(5), Decimal(2)),)
+
+
+def test_previews_walk_best_first_and_skip_the_takers_own_orders() -> None:
+    asks = BookSide(is_bid=False)
+    asks.add(_order(1, "10", "1", Side.SELL, OTHER))
+    asks.add(_order(2, "11", "5", Side.SELL, OWNER))  # the taker's own: not counted
+    asks.add(_order(3, "11", "1", Side.SELL, OTHER))
+    asks.add(_order(4, "12", "1", Side.SELL, OTHER))
+    assert asks.preview_qty(OWNER, None, D("1.5")) == (D("1.5"), D("10") + D("5.5"))
+    assert asks.preview_qty(OWNER, 1100, D("5")) == (D("2"), D("21"))
+    assert asks.preview_qty(OTHER, None, D("1")) == (D("1"), D("11"))
+    # 25 quote buys 1 at 10 then 1 at 11, then 4 / 12 = 0.3 (whole steps of 0.1)
+    assert asks.preview_quote(OWNER, D("25"), D("0.1")) == (D("2.3"), D("24.6"))

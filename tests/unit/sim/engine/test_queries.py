@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -125,7 +126,7 @@ def test_generated_client_ids_are_unique_and_valid() -> None:
         for _ in range(50)
     }
     assert len(ids) == 50
-    assert all(len(i) == 22 and i.isalnum() for i in ids)
+    assert all(re.fullmatch(r"[.A-Z:/a-z0-9_-]{1,36}", i) for i in ids)
 
 
 def test_all_orders_windows_like_binance() -> None:
