@@ -1,0 +1,269 @@
+"""The order executor: intent -> risk -> journal (pending_submit) -> venue -> journal outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+
+import structlog
+
+from lyrad.domain.errors import (
+    AmbiguousOutcome,
+    AuthenticationFailed,
+    BadVenueResponse,
+    JournalWriteFailed,
+    OrderNotFound,
+    OrderRejected,
+    RetryableVenueError,
+    VenueError,
+)
+from lyrad.domain.orders import Order, OrderState
+from lyrad.domain.values import OrderIntent, OrderType
+from lyrad.domain.venue import OrderRequest
+from lyrad.exchanges.adapter import ExchangeAdapter
+from lyrad.journal.protocol import OrderJournal
+from lyrad.strategies.base import SubmitResult
+from lyrad.trading.decision import PreTradeCheck, Rejected, RejectReason
+from lyrad.trading.ids import ClientOrderIds
+from lyrad.trading.metrics import TradingMetrics
+from lyrad.trading.order_sync import OrderSync
+from lyrad.trading.state import TradingState, TradingStateHolder
+
+log = structlog.get_logger("lyrad.executor", component="executor")
+
+
+class OrderExecutor:
+    """Sends approved intents exactly once and journals every outcome.
+
+    The write-ahead rule: an order is durable as `pending_submit` before its request leaves.
+    An ambiguous answer leaves it `unknown` for the reconciler; nothing is re-sent blindly.
+    """
+
+    def __init__(
+        self,
+        *,
+        journal: OrderJournal,
+        adapters: Mapping[str, ExchangeAdapter],
+        gate: PreTradeCheck,
+        ids: ClientOrderIds,
+        trading: TradingStateHolder,
+        metrics: TradingMetrics,
+        clock_ms: Callable[[], int],
+        send_timeout_s: float,
+        on_ambiguous: Callable[[str], None],
+    ) -> None:
+        self._journal = journal
+        self._adapters = adapters
+        self._gate = gate
+        self._ids = ids
+        self._trading = trading
+        self._metrics = metrics
+        self._clock_ms = clock_ms
+        self._send_timeout_s = send_timeout_s
+        self._on_ambiguous = on_ambiguous
+        self._syncs = {name: OrderSync(journal, a, metrics) for name, a in adapters.items()}
+        self._live: dict[str, Order] = {}
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._inflight: set[asyncio.Task[SubmitResult]] = set()
+        self._tg: asyncio.TaskGroup | None = None
+        self._intent_seq = 0
+        self._boot = secrets.token_hex(4)  # intent ids of this run never meet an earlier run's
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        await self._ids.load()
+        await self._ids.ensure_block()
+        for venue in self._adapters:
+            for order in await self._journal.live_orders(venue):
+                self._live[order.client_order_id] = order
+
+    def bind(self, tg: asyncio.TaskGroup) -> None:
+        """Sends run in the owner's TaskGroup so a cancelled caller never strands one."""
+        self._tg = tg
+
+    async def drain(self, timeout_s: float) -> None:
+        """Wait for in-flight sends to be journaled (shutdown)."""
+        if self._inflight:
+            log.info("executor_draining", inflight=len(self._inflight))
+            await asyncio.wait(set(self._inflight), timeout=timeout_s)
+
+    def lock(self, client_order_id: str) -> asyncio.Lock:
+        return self._locks[client_order_id]
+
+    def sync_for(self, venue: str) -> OrderSync:
+        return self._syncs[venue]
+
+    def remember(self, order: Order) -> None:
+        if order.state.is_terminal:
+            self._live.pop(order.client_order_id, None)
+            self._locks.pop(order.client_order_id, None)
+        else:
+            self._live[order.client_order_id] = order
+
+    # --- the gateway strategies and the control API use ------------------------------------
+
+    def new_intent_id(self, source: str) -> str:
+        """Unique across restarts: the client order id is assigned separately, at submit."""
+        self._intent_seq += 1
+        return f"{source}-{self._boot}-{self._intent_seq}"
+
+    def live_orders(self, venue: str, symbol: str) -> list[Order]:
+        return [o for o in self._live.values() if o.venue == venue and o.symbol == symbol]
+
+    def all_live_orders(self) -> list[Order]:
+        return list(self._live.values())
+
+    def is_inflight(self, client_order_id: str) -> bool:
+        return self._locks[client_order_id].locked() if client_order_id in self._locks else False
+
+    async def submit(self, intent: OrderIntent) -> SubmitResult:
+        refusal = self._refuse(intent)
+        if refusal is not None:
+            self._metrics.intents_rejected.labels(refusal.reason.value).inc()
+            log.info(
+                "intent_rejected",
+                intent=intent.intent_id,
+                reason=refusal.reason.value,
+                detail=refusal.detail,
+            )
+            return SubmitResult(False, None, f"{refusal.reason.value}: {refusal.detail}")
+        await self._ids.ensure_block()
+        market = self._adapters[intent.venue].market(intent.symbol)
+        now = self._clock_ms()
+        order = Order(
+            client_order_id=self._ids.next_id(),
+            intent_id=intent.intent_id,
+            venue=intent.venue,
+            symbol=intent.symbol,
+            side=intent.side,
+            type=intent.type,
+            amount=market.round_amount(intent.amount),
+            price=None if intent.price is None else market.round_price(intent.price, intent.side),
+            time_in_force=intent.time_in_force,
+            state=OrderState.PENDING_SUBMIT,
+            created_ms=now,
+            updated_ms=now,
+        )
+        assert self._tg is not None, "executor used before it runs"
+        task = self._tg.create_task(self._journal_and_send(order, time.monotonic()))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+        # Shielded: the caller may stop waiting; the send and its journaling go on.
+        return await asyncio.shield(task)
+
+    async def cancel(self, client_order_id: str) -> None:
+        order = self._live.get(client_order_id)
+        if order is None:
+            return
+        async with self.lock(client_order_id):
+            order = self._live.get(client_order_id)
+            if order is None or order.state.is_terminal:
+                return
+            sync = self._syncs[order.venue]
+            adapter = self._adapters[order.venue]
+            if order.state is not OrderState.UNKNOWN:
+                order = await sync.transition(order, OrderState.PENDING_CANCEL, "cancel requested")
+                self.remember(order)
+            try:
+                answer = await asyncio.wait_for(
+                    adapter.cancel_order(order.symbol, client_order_id=client_order_id),
+                    self._send_timeout_s,
+                )
+            except OrderNotFound:
+                # Filled or gone meanwhile: ask what it is now.
+                try:
+                    answer = await adapter.fetch_order(
+                        order.symbol, client_order_id=client_order_id
+                    )
+                except VenueError as e:
+                    await self._mark_unknown(order, f"cancel: {e}")
+                    return
+            except (AmbiguousOutcome, BadVenueResponse, TimeoutError) as e:
+                await self._mark_unknown(order, f"cancel outcome unknown: {e}")
+                return
+            except VenueError as e:
+                log.warning("cancel_failed", client_order_id=client_order_id, error=str(e))
+                if order.state is OrderState.PENDING_CANCEL:
+                    self.remember(
+                        await sync.transition(order, OrderState.OPEN, f"cancel failed: {e}")
+                    )
+                return
+            self.remember(await sync.apply(order, answer))
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _refuse(self, intent: OrderIntent) -> Rejected | None:
+        if self._journal.failure is not None:
+            return Rejected(RejectReason.JOURNAL_FAILED, str(self._journal.failure))
+        if intent.venue not in self._adapters:
+            return Rejected(RejectReason.UNKNOWN_VENUE, intent.venue)
+        if intent.intent_id and any(o.intent_id == intent.intent_id for o in self._live.values()):
+            return Rejected(RejectReason.DUPLICATE_INTENT, intent.intent_id)
+        decision = self._gate.check(intent)
+        return decision if isinstance(decision, Rejected) else None
+
+    async def _journal_and_send(self, order: Order, started: float) -> SubmitResult:
+        async with self.lock(order.client_order_id):
+            try:
+                await self._journal.insert_order(order)
+            except JournalWriteFailed as e:
+                self._halt(f"journal cannot write: {e}")
+                self._metrics.intents_rejected.labels(RejectReason.JOURNAL_FAILED.value).inc()
+                return SubmitResult(False, None, RejectReason.JOURNAL_FAILED.value)
+            self.remember(order)
+            return await self._send_locked(order, started)
+
+    async def _send_locked(self, order: Order, started: float) -> SubmitResult:
+        cid = order.client_order_id
+        adapter = self._adapters[order.venue]
+        sync = self._syncs[order.venue]
+        request = OrderRequest(
+            venue=order.venue,
+            symbol=order.symbol,
+            client_order_id=cid,
+            side=order.side,
+            type=order.type,
+            amount=order.amount,
+            price=order.price if order.type is OrderType.LIMIT else None,
+            time_in_force=order.time_in_force,
+        )
+        try:
+            answer = await asyncio.wait_for(adapter.create_order(request), self._send_timeout_s)
+        except (OrderRejected, RetryableVenueError) as e:
+            # Definitive: the venue did not take it (refused, or certainly never applied,
+            # e.g. a 429). The strategy may send a new intent; this one is done.
+            self.remember(await sync.transition(order, OrderState.REJECTED, e.reason))
+            log.info("order_rejected", client_order_id=cid, reason=e.reason)
+            return SubmitResult(False, cid, e.reason)
+        except AuthenticationFailed as e:
+            self.remember(await sync.transition(order, OrderState.REJECTED, e.reason))
+            self._halt(f"{order.venue} refused our credentials")
+            return SubmitResult(False, cid, e.reason)
+        except (VenueError, TimeoutError) as e:
+            await self._mark_unknown(order, f"submit outcome unknown: {e or 'timeout'}")
+            return SubmitResult(True, cid, "outcome unknown; the reconciler will resolve it")
+        finally:
+            self._metrics.order_ack_seconds.observe(time.monotonic() - started)
+        self.remember(await sync.apply(order, answer))
+        log.info(
+            "order_acknowledged",
+            client_order_id=cid,
+            venue_order_id=answer.venue_order_id,
+            status=answer.status.value,
+        )
+        return SubmitResult(True, cid)
+
+    async def _mark_unknown(self, order: Order, reason: str) -> None:
+        current = await self._journal.get_order(order.client_order_id) or order
+        if not current.state.is_terminal and current.state is not OrderState.UNKNOWN:
+            current = await self._syncs[order.venue].transition(current, OrderState.UNKNOWN, reason)
+        self.remember(current)
+        log.warning("order_outcome_unknown", client_order_id=order.client_order_id, reason=reason)
+        self._on_ambiguous(order.venue)
+
+    def _halt(self, reason: str) -> None:
+        self._trading.set(TradingState.HALTED, reason)

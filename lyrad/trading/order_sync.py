@@ -1,0 +1,110 @@
+"""Brings a journaled order in line with what the venue says about it: fills first, then state."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+import structlog
+
+from lyrad.domain.orders import Order, OrderState
+from lyrad.domain.values import Fill
+from lyrad.domain.venue import VenueOrder, VenueOrderStatus
+from lyrad.exchanges.adapter import ExchangeAdapter
+from lyrad.journal.protocol import OrderJournal
+from lyrad.trading.metrics import TradingMetrics
+
+log = structlog.get_logger("lyrad.executor", component="executor")
+
+# How far before an order's creation its trades are searched (venue and local clocks differ).
+TRADE_LOOKBACK_MS = 60_000
+
+_STATE_FOR_STATUS = {
+    VenueOrderStatus.CANCELLED: OrderState.CANCELLED,
+    VenueOrderStatus.EXPIRED: OrderState.EXPIRED,
+    VenueOrderStatus.REJECTED: OrderState.REJECTED,
+}
+
+
+def target_state(order: Order, status: VenueOrderStatus) -> OrderState:
+    """The state the venue's status means for our order, given the fills we hold."""
+    if status in _STATE_FOR_STATUS:
+        return _STATE_FOR_STATUS[status]
+    if status is VenueOrderStatus.FILLED and order.filled == order.amount:
+        return OrderState.FILLED
+    # Open, or filled on the venue with trades we have not seen yet: not terminal for us.
+    return OrderState.PARTIALLY_FILLED if order.filled > 0 else OrderState.OPEN
+
+
+class OrderSync:
+    def __init__(
+        self, journal: OrderJournal, adapter: ExchangeAdapter, metrics: TradingMetrics
+    ) -> None:
+        self._journal = journal
+        self._adapter = adapter
+        self._metrics = metrics
+
+    async def apply_fills(self, order: Order, fills: Iterable[Fill]) -> int:
+        """Apply the order's fills (idempotent by trade id); the number newly applied."""
+        applied = 0
+        for fill in fills:
+            ours = dataclasses.replace(
+                fill,
+                client_order_id=order.client_order_id,
+                venue_order_id=fill.venue_order_id or order.venue_order_id or "",
+            )
+            if await self._journal.apply_fill(ours):
+                applied += 1
+                self._metrics.fills.labels(order.venue, order.symbol, order.side.value).inc()
+                log.info(
+                    "fill_applied",
+                    client_order_id=order.client_order_id,
+                    trade_id=fill.trade_id,
+                    amount=str(fill.amount),
+                    price=str(fill.price),
+                )
+        return applied
+
+    async def apply(
+        self, order: Order, venue_order: VenueOrder, reason: str | None = None
+    ) -> Order:
+        """Journal what the venue reports: its fills, missing trades, then the state."""
+        cid = order.client_order_id
+        venue_id = venue_order.venue_order_id
+        await self.apply_fills(
+            dataclasses.replace(order, venue_order_id=venue_id), venue_order.fills
+        )
+        current = await self._require(cid)
+        if venue_order.filled > current.filled:
+            trades = await self._adapter.fetch_my_trades(
+                order.symbol, since_ms=max(0, order.created_ms - TRADE_LOOKBACK_MS)
+            )
+            mine = [t for t in trades if t.venue_order_id == venue_id]
+            await self.apply_fills(dataclasses.replace(current, venue_order_id=venue_id), mine)
+            current = await self._require(cid)
+        if current.state.is_terminal:
+            return current
+        target = target_state(current, venue_order.status)
+        if target is current.state and current.venue_order_id == venue_id:
+            return current
+        moved = await self._journal.transition_order(
+            cid, target, venue_order_id=venue_id, reason=reason
+        )
+        self._count(moved)
+        return moved
+
+    async def transition(self, order: Order, state: OrderState, reason: str | None = None) -> Order:
+        moved = await self._journal.transition_order(order.client_order_id, state, reason=reason)
+        self._count(moved)
+        return moved
+
+    def _count(self, order: Order) -> None:
+        self._metrics.orders.labels(
+            order.venue, order.symbol, order.side.value, order.type.value, order.state.value
+        ).inc()
+
+    async def _require(self, client_order_id: str) -> Order:
+        order = await self._journal.get_order(client_order_id)
+        if order is None:
+            raise LookupError(f"order {client_order_id} vanished from the journal")
+        return order

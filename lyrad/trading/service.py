@@ -1,0 +1,190 @@
+"""The trading core as a component: executor, reconcilers and portfolio over the running venues."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import structlog
+
+from lyrad.domain.errors import OrderRejected
+from lyrad.domain.orders import Order
+from lyrad.domain.values import Balance, Market, OrderIntent, Position
+from lyrad.domain.venue import Ticker
+from lyrad.exchanges.adapter import ExchangeAdapter
+from lyrad.journal.journal import Journal
+from lyrad.runtime.component import ReadyCallback
+from lyrad.runtime.slot import Slot
+from lyrad.strategies.base import SubmitResult
+from lyrad.trading.executor import OrderExecutor
+from lyrad.trading.gate import BasicGate
+from lyrad.trading.ids import ClientOrderIds
+from lyrad.trading.metrics import TradingMetrics
+from lyrad.trading.portfolio import Portfolio
+from lyrad.trading.reconciler import Reconciler, reconcile_safely
+from lyrad.trading.state import TradingStateHolder
+
+log = structlog.get_logger("lyrad.executor", component="executor")
+
+
+@dataclass(frozen=True, slots=True)
+class VenueTrading:
+    """Per-venue settings the trading core needs."""
+
+    symbols: tuple[str, ...]
+    reconcile_interval_s: float
+    unknown_grace_ms: int
+    balance_tolerance: Decimal
+    send_timeout_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class TradingCore:
+    executor: OrderExecutor
+    portfolio: Portfolio
+    adapters: Mapping[str, ExchangeAdapter]
+
+
+class TradingHandle:
+    """What strategies and the control API hold: forwards to the running core."""
+
+    def __init__(self, slot: Slot[TradingCore]) -> None:
+        self._slot = slot
+
+    @property
+    def core(self) -> TradingCore:
+        return self._slot.get()
+
+    # OrderGateway
+    def new_intent_id(self, source: str) -> str:
+        return self.core.executor.new_intent_id(source)
+
+    async def submit(self, intent: OrderIntent) -> SubmitResult:
+        return await self.core.executor.submit(intent)
+
+    async def cancel(self, client_order_id: str) -> None:
+        await self.core.executor.cancel(client_order_id)
+
+    def live_orders(self, venue: str, symbol: str) -> list[Order]:
+        return self.core.executor.live_orders(venue, symbol)
+
+    # PortfolioView
+    def position(self, venue: str, symbol: str) -> Position:
+        return self.core.portfolio.position(venue, symbol)
+
+    def balance(self, venue: str, asset: str) -> Balance | None:
+        return self.core.portfolio.balance(venue, asset)
+
+    # MarketView
+    async def ticker(self, venue: str, symbol: str) -> Ticker:
+        core = self.core
+        ticker = await core.adapters[venue].fetch_ticker(symbol)
+        if ticker.bid is not None and ticker.ask is not None:
+            core.portfolio.mark(venue, symbol, (ticker.bid + ticker.ask) / 2)
+        return ticker
+
+    def market(self, venue: str, symbol: str) -> Market:
+        return self.core.adapters[venue].market(symbol)
+
+
+class ExecutionService:
+    """Component: reconciles at start, then serves intents; reconciles on a timer and on doubt."""
+
+    def __init__(
+        self,
+        *,
+        journal: Slot[Journal],
+        adapters: Mapping[str, ExchangeAdapter],
+        venues: Mapping[str, VenueTrading],
+        instance_id: str,
+        trading: TradingStateHolder,
+        metrics: TradingMetrics,
+        clock_ms: Callable[[], int],
+        core_slot: Slot[TradingCore],
+        drain_timeout_s: float,
+    ) -> None:
+        self._journal_slot = journal
+        self._adapters = adapters
+        self._venues = venues
+        self._instance_id = instance_id
+        self._trading = trading
+        self._metrics = metrics
+        self._clock_ms = clock_ms
+        self._core_slot = core_slot
+        self._drain_timeout_s = drain_timeout_s
+        self._doubt = asyncio.Event()
+
+    def _build(self, journal: Journal) -> tuple[OrderExecutor, Portfolio, list[Reconciler]]:
+        adapters = {name: self._adapters[name] for name in self._venues}
+        portfolio = Portfolio(journal, tuple(self._venues), self._metrics)
+
+        def market_of(venue: str, symbol: str) -> Market | None:
+            adapter = adapters.get(venue)
+            try:
+                return adapter.market(symbol) if adapter else None
+            except (KeyError, OrderRejected):
+                return None
+
+        gate = BasicGate(self._trading, market_of, lambda v, s: portfolio.position(v, s).quantity)
+        executor = OrderExecutor(
+            journal=journal,
+            adapters=adapters,
+            gate=gate,
+            ids=ClientOrderIds(self._instance_id, journal),
+            trading=self._trading,
+            metrics=self._metrics,
+            clock_ms=self._clock_ms,
+            send_timeout_s=max(v.send_timeout_s for v in self._venues.values()),
+            on_ambiguous=lambda venue: self._doubt.set(),
+        )
+        reconcilers = [
+            Reconciler(
+                venue=name,
+                symbols=venue.symbols,
+                journal=journal,
+                adapter=adapters[name],
+                executor=executor,
+                metrics=self._metrics,
+                clock_ms=self._clock_ms,
+                unknown_grace_ms=venue.unknown_grace_ms,
+                balance_tolerance=venue.balance_tolerance,
+                on_drift=lambda why: log.error("reconcile_drift", reason=why),
+            )
+            for name, venue in self._venues.items()
+        ]
+        return executor, portfolio, reconcilers
+
+    async def run(self, ready: ReadyCallback) -> None:
+        journal = self._journal_slot.get()
+        executor, portfolio, reconcilers = self._build(journal)
+        async with asyncio.TaskGroup() as tg:
+            executor.bind(tg)
+            await executor.load()
+            for reconciler in reconcilers:
+                await reconciler.run_once()  # at start a venue error is fatal: restart and retry
+            await portfolio.refresh()
+            self._core_slot.set(TradingCore(executor, portfolio, self._adapters))
+            ready()
+            try:
+                await self._serve(reconcilers, portfolio)
+            finally:
+                self._core_slot.clear()
+                await executor.drain(self._drain_timeout_s)
+
+    async def _serve(self, reconcilers: list[Reconciler], portfolio: Portfolio) -> None:
+        interval = min(v.reconcile_interval_s for v in self._venues.values())
+        loop = asyncio.get_running_loop()
+        next_pass = loop.time() + interval
+        while True:
+            timeout = max(0.0, min(1.0, next_pass - loop.time()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._doubt.wait(), timeout)
+            if self._doubt.is_set() or loop.time() >= next_pass:
+                self._doubt.clear()
+                for reconciler, name in zip(reconcilers, self._venues, strict=True):
+                    await reconcile_safely(reconciler, name)
+                next_pass = loop.time() + interval
+            await portfolio.refresh()

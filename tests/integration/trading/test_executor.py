@@ -1,0 +1,202 @@
+"""The order path over a real journal: write-ahead, outcomes, ambiguity, reconciliation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from lyrad.domain.orders import OrderState
+from lyrad.domain.values import Side
+from lyrad.domain.venue import OrderRequest, VenueOrder
+from lyrad.journal.readonly import open_readonly
+from lyrad.trading.state import TradingState
+from tests.integration.trading.fake_venue import VENUE, FakeVenue, Outcome
+from tests.integration.trading.harness import rig
+
+D = Decimal
+
+
+class WitnessVenue(FakeVenue):
+    """Records the journaled state of each order at the moment its request arrives."""
+
+    def __init__(self, journal_path: Path) -> None:
+        super().__init__()
+        self.journal_path = journal_path
+        self.seen_states: list[str | None] = []
+
+    async def create_order(self, request: OrderRequest) -> VenueOrder:
+        with open_readonly(self.journal_path) as view:
+            order = view.get_order(request.client_order_id)
+            self.seen_states.append(None if order is None else order.state.value)
+        return await super().create_order(request)
+
+
+async def test_an_order_is_durable_as_pending_submit_before_it_is_sent(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    venue = WitnessVenue(path)
+    async with rig(path, venue) as r:
+        result = await r.executor.submit(r.intent())
+        assert result.accepted
+        assert venue.seen_states == ["pending_submit"]
+        assert result.client_order_id is not None
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.OPEN
+        assert order.venue_order_id is not None
+        assert r.metric("lyrad_order_ack_seconds_count") == 1
+
+
+async def test_a_rejection_is_journaled_with_the_venue_reason(tmp_path: Path) -> None:
+    async with rig(tmp_path / "j.sqlite3") as r:
+        r.venue.script = [Outcome.REJECT]
+        result = await r.executor.submit(r.intent())
+        assert not result.accepted
+        assert result.client_order_id is not None
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.REJECTED
+        assert order.reason is not None
+        assert "insufficient balance" in order.reason
+        assert r.executor.live_orders(VENUE, "BTC/USDT") == []
+
+
+async def test_lost_response_leaves_unknown_until_reconciled_and_never_resends(
+    tmp_path: Path,
+) -> None:
+    async with rig(tmp_path / "j.sqlite3") as r:
+        r.venue.script = [Outcome.LOST_AFTER_APPLY]
+        result = await r.executor.submit(r.intent())
+        assert result.client_order_id is not None
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.UNKNOWN
+        assert r.ambiguous == [VENUE]
+        found = await r.reconciler.run_once()
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.OPEN
+        assert order.venue_order_id is not None
+        assert found == 1  # the resolution is reported as a discrepancy
+        assert r.venue.created == 1
+
+
+async def test_a_request_that_never_arrived_is_resolved_as_rejected(tmp_path: Path) -> None:
+    async with rig(tmp_path / "j.sqlite3", grace_ms=1000) as r:
+        r.venue.script = [Outcome.LOST_BEFORE_APPLY]
+        result = await r.executor.submit(r.intent())
+        assert result.client_order_id is not None
+        await r.reconciler.run_once()
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.UNKNOWN  # inside the grace period: wait
+        r.venue.now_ms += 5000
+        await r.reconciler.run_once()
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.REJECTED
+        assert order.reason == "never reached venue"
+        assert r.venue.created == 0
+
+
+async def test_fills_found_by_reconciliation_update_order_position_and_balances(
+    tmp_path: Path,
+) -> None:
+    async with rig(tmp_path / "j.sqlite3") as r:
+        await r.reconciler.run_once()  # first balance snapshot
+        result = await r.executor.submit(r.intent(price="49000", amount="0.002"))
+        assert result.client_order_id is not None
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.venue_order_id is not None
+        r.venue.fill(order.venue_order_id, D("0.001"))
+        r.venue.fill(order.venue_order_id)
+        await r.reconciler.run_once()
+        await r.reconciler.run_once()  # applying the same trades again changes nothing
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.FILLED
+        assert order.filled == D("0.002")
+        position = await r.journal.position(VENUE, "BTC/USDT")
+        assert position.quantity == D("0.002")
+        balances = await r.journal.balances(VENUE)
+        assert {a: b.total for a, b in balances.items()} == r.venue.balances
+        assert (
+            r.metric("lyrad_fills_total", {"venue": VENUE, "symbol": "BTC/USDT", "side": "buy"})
+            == 2
+        )
+        assert r.metric("lyrad_reconcile_discrepancies_total", {"kind": "balance_drift"}) == 0
+
+
+async def test_cancel_and_an_ambiguous_cancel(tmp_path: Path) -> None:
+    async with rig(tmp_path / "j.sqlite3") as r:
+        first = await r.executor.submit(r.intent())
+        second = await r.executor.submit(r.intent(price="48000"))
+        assert first.client_order_id is not None
+        assert second.client_order_id is not None
+        await r.executor.cancel(first.client_order_id)
+        order = await r.journal.get_order(first.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.CANCELLED
+        r.venue.cancel_script = [Outcome.LOST_AFTER_APPLY]
+        await r.executor.cancel(second.client_order_id)
+        order = await r.journal.get_order(second.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.UNKNOWN
+        await r.reconciler.run_once()
+        order = await r.journal.get_order(second.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.CANCELLED
+
+
+async def test_halted_trading_sends_nothing_and_journals_nothing(tmp_path: Path) -> None:
+    async with rig(tmp_path / "j.sqlite3") as r:
+        r.trading.set(TradingState.HALTED, "operator")
+        result = await r.executor.submit(r.intent())
+        assert not result.accepted
+        assert result.reason is not None
+        assert result.reason.startswith("halted")
+        assert await r.journal.orders() == []
+        assert r.venue.created == 0
+        assert r.metric("lyrad_risk_rejections_total", {"reason": "halted"}) == 1
+
+
+async def test_reducing_allows_only_orders_that_reduce(tmp_path: Path) -> None:
+    async with rig(tmp_path / "j.sqlite3") as r:
+        bought = await r.executor.submit(r.intent(amount="0.002"))
+        assert bought.client_order_id is not None
+        order = await r.journal.get_order(bought.client_order_id)
+        assert order is not None
+        assert order.venue_order_id is not None
+        r.venue.fill(order.venue_order_id)
+        await r.reconciler.run_once()
+        await r.portfolio.refresh()
+        r.trading.set(TradingState.REDUCING, "test")
+        assert not (await r.executor.submit(r.intent(Side.BUY))).accepted
+        assert (
+            await r.executor.submit(r.intent(Side.SELL, price="51000", amount="0.002"))
+        ).accepted
+        assert not (await r.executor.submit(r.intent(Side.SELL, amount="0.003"))).accepted
+
+
+async def test_client_order_ids_never_repeat_across_restarts(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    venue = FakeVenue()
+    ids: list[str] = []
+    for _ in range(3):
+        async with rig(path, venue) as r:
+            for _ in range(3):
+                result = await r.executor.submit(r.intent())
+                assert result.client_order_id is not None
+                ids.append(result.client_order_id)
+    assert len(set(ids)) == 9
+    assert all(cid.startswith("t1-") for cid in ids)
+
+
+async def test_live_orders_survive_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    venue = FakeVenue()
+    async with rig(path, venue) as r:
+        result = await r.executor.submit(r.intent())
+    async with rig(path, venue) as r:
+        live = r.executor.live_orders(VENUE, "BTC/USDT")
+        assert [o.client_order_id for o in live] == [result.client_order_id]
