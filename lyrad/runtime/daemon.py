@@ -14,7 +14,7 @@ from lyrad.config.errors import ConfigError
 from lyrad.config.reload import plan_reload
 from lyrad.config.settings import Settings
 from lyrad.metrics import DaemonMetrics
-from lyrad.runtime.component import ComponentSpec
+from lyrad.runtime.component import ComponentSpec, dependency_order
 from lyrad.runtime.sdnotify import SdNotifier
 from lyrad.runtime.signals import SignalIntents
 from lyrad.runtime.supervisor import StartupFailed, Supervisor
@@ -129,22 +129,27 @@ class Daemon:
         return True
 
     async def _restart_changed(self, changed: frozenset[str]) -> None:
-        specs = self._assembly.components(self.settings)
-        wanted = {spec.name for spec in specs}
-        for name in self._supervisor.names():
-            if name not in wanted:
-                await self._supervisor.stop(name)
+        specs = dependency_order(self._assembly.components(self.settings))
         running = set(self._supervisor.names())
+        wanted = {spec.name for spec in specs}
+        # A component whose section changed restarts, and so does everything built on it.
+        redo = {spec.name for spec in specs if spec.sections & changed and spec.name in running}
         for spec in specs:
-            try:
-                if spec.name not in running:
-                    await self._supervisor.start(spec)
-                elif spec.sections & changed:
-                    log.info("component_reconfiguring", name=spec.name)
+            if set(spec.after) & redo:
+                redo.add(spec.name)
+        for name in running - wanted:
+            await self._supervisor.remove(name)
+        for spec in reversed(specs):
+            if spec.name in redo:
+                await self._supervisor.stop(spec.name)
+        for spec in specs:
+            if spec.name in redo or spec.name not in running:
+                log.info("component_reconfiguring", name=spec.name)
+                try:
                     await self._supervisor.restart(spec)
-            except StartupFailed as e:
-                # The runner keeps retrying within its budget; the supervisor halts if it is spent.
-                log.error("component_restart_failed", name=spec.name, reason=str(e))
+                except StartupFailed as e:
+                    # The runner keeps retrying within its budget; the supervisor halts if spent.
+                    log.error("component_restart_failed", name=spec.name, reason=str(e))
 
     async def _watchdog(self) -> None:
         interval = self._notifier.watchdog_interval_s

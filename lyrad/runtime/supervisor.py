@@ -193,6 +193,13 @@ class Supervisor:
         await self.stop(spec.name)
         await self.start(spec)
 
+    async def remove(self, name: str) -> None:
+        """Stop a component and forget it (it is no longer configured)."""
+        await self.stop(name)
+        self._runners.pop(name, None)
+        if name in self._order:
+            self._order.remove(name)
+
     async def stop_all(self) -> None:
         for name in reversed(self._order):
             await self.stop(name)

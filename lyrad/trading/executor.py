@@ -46,6 +46,7 @@ class OrderExecutor:
         self,
         *,
         journal: OrderJournal,
+        venues: tuple[str, ...],
         adapters: Mapping[str, ExchangeAdapter],
         gate: PreTradeCheck,
         ids: ClientOrderIds,
@@ -56,7 +57,8 @@ class OrderExecutor:
         on_ambiguous: Callable[[str], None],
     ) -> None:
         self._journal = journal
-        self._adapters = adapters
+        self._venues = venues
+        self._adapters = adapters  # live view: a venue restarting is briefly absent
         self._gate = gate
         self._ids = ids
         self._trading = trading
@@ -64,7 +66,6 @@ class OrderExecutor:
         self._clock_ms = clock_ms
         self._send_timeout_s = send_timeout_s
         self._on_ambiguous = on_ambiguous
-        self._syncs = {name: OrderSync(journal, a, metrics) for name, a in adapters.items()}
         self._live: dict[str, Order] = {}
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._inflight: set[asyncio.Task[SubmitResult]] = set()
@@ -77,7 +78,7 @@ class OrderExecutor:
     async def load(self) -> None:
         await self._ids.load()
         await self._ids.ensure_block()
-        for venue in self._adapters:
+        for venue in self._venues:
             for order in await self._journal.live_orders(venue):
                 self._live[order.client_order_id] = order
 
@@ -95,7 +96,8 @@ class OrderExecutor:
         return self._locks[client_order_id]
 
     def sync_for(self, venue: str) -> OrderSync:
-        return self._syncs[venue]
+        """Journal updates for orders of `venue`; venue reads need it connected."""
+        return OrderSync(self._journal, self._adapters.get(venue), self._metrics)
 
     def remember(self, order: Order) -> None:
         if order.state.is_terminal:
@@ -163,8 +165,15 @@ class OrderExecutor:
             order = self._live.get(client_order_id)
             if order is None or order.state.is_terminal:
                 return
-            sync = self._syncs[order.venue]
-            adapter = self._adapters[order.venue]
+            sync = self.sync_for(order.venue)
+            adapter = self._adapters.get(order.venue)
+            if adapter is None:
+                log.warning(
+                    "cancel_deferred",
+                    client_order_id=client_order_id,
+                    reason=f"{order.venue} not connected",
+                )
+                return
             if order.state is not OrderState.UNKNOWN:
                 order = await sync.transition(order, OrderState.PENDING_CANCEL, "cancel requested")
                 self.remember(order)
@@ -200,7 +209,7 @@ class OrderExecutor:
         if self._journal.failure is not None:
             return Rejected(RejectReason.JOURNAL_FAILED, str(self._journal.failure))
         if intent.venue not in self._adapters:
-            return Rejected(RejectReason.UNKNOWN_VENUE, intent.venue)
+            return Rejected(RejectReason.UNKNOWN_VENUE, f"{intent.venue} is not connected")
         if intent.intent_id and any(o.intent_id == intent.intent_id for o in self._live.values()):
             return Rejected(RejectReason.DUPLICATE_INTENT, intent.intent_id)
         decision = self._gate.check(intent)
@@ -219,8 +228,12 @@ class OrderExecutor:
 
     async def _send_locked(self, order: Order, started: float) -> SubmitResult:
         cid = order.client_order_id
-        adapter = self._adapters[order.venue]
-        sync = self._syncs[order.venue]
+        sync = self.sync_for(order.venue)
+        adapter = self._adapters.get(order.venue)
+        if adapter is None:
+            # Nothing left the process: the order simply never happened.
+            self.remember(await sync.transition(order, OrderState.REJECTED, "venue not connected"))
+            return SubmitResult(False, cid, f"{order.venue} not connected")
         request = OrderRequest(
             venue=order.venue,
             symbol=order.symbol,
@@ -260,7 +273,9 @@ class OrderExecutor:
     async def _mark_unknown(self, order: Order, reason: str) -> None:
         current = await self._journal.get_order(order.client_order_id) or order
         if not current.state.is_terminal and current.state is not OrderState.UNKNOWN:
-            current = await self._syncs[order.venue].transition(current, OrderState.UNKNOWN, reason)
+            current = await self.sync_for(order.venue).transition(
+                current, OrderState.UNKNOWN, reason
+            )
         self.remember(current)
         log.warning("order_outcome_unknown", client_order_id=order.client_order_id, reason=reason)
         self._on_ambiguous(order.venue)

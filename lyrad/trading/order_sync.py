@@ -38,7 +38,7 @@ def target_state(order: Order, status: VenueOrderStatus) -> OrderState:
 
 class OrderSync:
     def __init__(
-        self, journal: OrderJournal, adapter: ExchangeAdapter, metrics: TradingMetrics
+        self, journal: OrderJournal, adapter: ExchangeAdapter | None, metrics: TradingMetrics
     ) -> None:
         self._journal = journal
         self._adapter = adapter
@@ -75,7 +75,7 @@ class OrderSync:
             dataclasses.replace(order, venue_order_id=venue_id), venue_order.fills
         )
         current = await self._require(cid)
-        if venue_order.filled > current.filled:
+        if venue_order.filled > current.filled and self._adapter is not None:
             trades = await self._adapter.fetch_my_trades(
                 order.symbol, since_ms=max(0, order.created_ms - TRADE_LOOKBACK_MS)
             )

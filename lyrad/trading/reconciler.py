@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import structlog
 
-from lyrad.domain.errors import OrderNotFound, VenueError
+from lyrad.domain.errors import OrderNotFound, RetryableVenueError, VenueError
 from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Balance
 from lyrad.exchanges.adapter import ExchangeAdapter
@@ -31,7 +31,7 @@ class Reconciler:
         venue: str,
         symbols: tuple[str, ...],
         journal: OrderJournal,
-        adapter: ExchangeAdapter,
+        adapters: Mapping[str, ExchangeAdapter],
         executor: OrderExecutor,
         metrics: TradingMetrics,
         clock_ms: Callable[[], int],
@@ -42,8 +42,9 @@ class Reconciler:
         self._venue = venue
         self._symbols = symbols
         self._journal = journal
-        self._adapter = adapter
+        self._adapters = adapters
         self._executor = executor
+        self._adapter: ExchangeAdapter | None = None
         self._sync = executor.sync_for(venue)
         self._metrics = metrics
         self._clock_ms = clock_ms
@@ -53,14 +54,23 @@ class Reconciler:
         self._found = 0
         self._foreign_seen: set[str] = set()
 
+    @property
+    def venue(self) -> str:
+        return self._venue
+
     async def run_once(self) -> int:
         """One full pass; the number of discrepancies found."""
         started = time.monotonic()
         self._found = 0
+        adapter = self._adapters.get(self._venue)
+        if adapter is None:
+            raise RetryableVenueError(self._venue, "not connected")
+        self._adapter = adapter
+        self._sync = self._executor.sync_for(self._venue)
         await self._orders()
         await self._all_trades()
         await self._open_orders()
-        snapshot = await self._adapter.fetch_balances()
+        snapshot = await self._connected().fetch_balances()
         # The snapshot agrees with the journal only if no trade landed while it was taken.
         if await self._all_trades():
             log.info("balances_deferred", venue=self._venue, reason="trades during the pass")
@@ -69,6 +79,10 @@ class Reconciler:
         self._metrics.reconcile_seconds.labels(self._venue).observe(time.monotonic() - started)
         log.info("reconciled", venue=self._venue, discrepancies=self._found)
         return self._found
+
+    def _connected(self) -> ExchangeAdapter:
+        assert self._adapter is not None, "used outside run_once"
+        return self._adapter
 
     def _discrepancy(self, kind: str, **details: object) -> None:
         self._found += 1
@@ -99,7 +113,7 @@ class Reconciler:
     async def _order(self, order: Order) -> None:
         cid = order.client_order_id
         try:
-            answer = await self._adapter.fetch_order(order.symbol, client_order_id=cid)
+            answer = await self._connected().fetch_order(order.symbol, client_order_id=cid)
         except OrderNotFound:
             await self._not_on_venue(order)
             return
@@ -140,7 +154,7 @@ class Reconciler:
         key = KV_TRADE_CURSOR.format(venue=self._venue, symbol=symbol)
         cursor = int(await self._journal.get_kv(key) or 0)
         since = max(0, cursor - TRADE_OVERLAP_MS)
-        trades = await self._adapter.fetch_my_trades(symbol, since_ms=since)
+        trades = await self._connected().fetch_my_trades(symbol, since_ms=since)
         known = await self._journal.fill_ids(self._venue, since)
         applied = 0
         newest = cursor
@@ -170,7 +184,7 @@ class Reconciler:
     # --- open orders and balances ---------------------------------------------------------
 
     async def _open_orders(self) -> None:
-        for venue_order in await self._adapter.fetch_open_orders():
+        for venue_order in await self._connected().fetch_open_orders():
             cid = venue_order.client_order_id
             order = await self._journal.get_order(cid) if cid else None
             if order is None:

@@ -118,7 +118,7 @@ class ExecutionService:
         self._doubt = asyncio.Event()
 
     def _build(self, journal: Journal) -> tuple[OrderExecutor, Portfolio, list[Reconciler]]:
-        adapters = {name: self._adapters[name] for name in self._venues}
+        adapters = self._adapters  # live: venues come and go as their components restart
         portfolio = Portfolio(journal, tuple(self._venues), self._metrics)
 
         def market_of(venue: str, symbol: str) -> Market | None:
@@ -131,6 +131,7 @@ class ExecutionService:
         gate = BasicGate(self._trading, market_of, lambda v, s: portfolio.position(v, s).quantity)
         executor = OrderExecutor(
             journal=journal,
+            venues=tuple(self._venues),
             adapters=adapters,
             gate=gate,
             ids=ClientOrderIds(self._instance_id, journal),
@@ -145,7 +146,7 @@ class ExecutionService:
                 venue=name,
                 symbols=venue.symbols,
                 journal=journal,
-                adapter=adapters[name],
+                adapters=adapters,
                 executor=executor,
                 metrics=self._metrics,
                 clock_ms=self._clock_ms,
@@ -163,18 +164,25 @@ class ExecutionService:
         async with asyncio.TaskGroup() as tg:
             executor.bind(tg)
             await executor.load()
+            reconciled: dict[str, int] = {}
             for reconciler in reconcilers:
-                await reconciler.run_once()  # at start a venue error is fatal: restart and retry
+                # At start nothing is sent before the journal agrees with every venue that is up.
+                adapter = self._adapters.get(reconciler.venue)
+                if adapter is not None:
+                    await reconciler.run_once()
+                    reconciled[reconciler.venue] = id(adapter)
             await portfolio.refresh()
             self._core_slot.set(TradingCore(executor, portfolio, self._adapters))
             ready()
             try:
-                await self._serve(reconcilers, portfolio)
+                await self._serve(reconcilers, portfolio, reconciled)
             finally:
                 self._core_slot.clear()
                 await executor.drain(self._drain_timeout_s)
 
-    async def _serve(self, reconcilers: list[Reconciler], portfolio: Portfolio) -> None:
+    async def _serve(
+        self, reconcilers: list[Reconciler], portfolio: Portfolio, reconciled: dict[str, int]
+    ) -> None:
         interval = min(v.reconcile_interval_s for v in self._venues.values())
         loop = asyncio.get_running_loop()
         next_pass = loop.time() + interval
@@ -182,9 +190,17 @@ class ExecutionService:
             timeout = max(0.0, min(1.0, next_pass - loop.time()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._doubt.wait(), timeout)
-            if self._doubt.is_set() or loop.time() >= next_pass:
-                self._doubt.clear()
-                for reconciler, name in zip(reconcilers, self._venues, strict=True):
-                    await reconcile_safely(reconciler, name)
+            everyone = self._doubt.is_set() or loop.time() >= next_pass
+            self._doubt.clear()
+            for reconciler in reconcilers:
+                adapter = self._adapters.get(reconciler.venue)
+                # A venue that (re)connected since its last pass is reconciled at once.
+                reconnected = adapter is not None and reconciled.get(reconciler.venue) != id(
+                    adapter
+                )
+                if adapter is not None and (everyone or reconnected):
+                    await reconcile_safely(reconciler, reconciler.venue)
+                    reconciled[reconciler.venue] = id(adapter)
+            if everyone:
                 next_pass = loop.time() + interval
             await portfolio.refresh()

@@ -72,6 +72,7 @@ async def rig(path: Path, venue: FakeVenue | None = None, grace_ms: int = 0) -> 
 
         executor = OrderExecutor(
             journal=journal,
+            venues=(VENUE,),
             adapters={VENUE: fake},
             gate=BasicGate(trading, market_of, lambda v, s: portfolio.position(v, s).quantity),
             ids=ClientOrderIds("t1", journal, block=4),
@@ -85,7 +86,7 @@ async def rig(path: Path, venue: FakeVenue | None = None, grace_ms: int = 0) -> 
             venue=VENUE,
             symbols=(SYMBOL,),
             journal=journal,
-            adapter=fake,
+            adapters={VENUE: fake},
             executor=executor,
             metrics=metrics,
             clock_ms=lambda: fake.now_ms,
