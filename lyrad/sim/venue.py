@@ -48,7 +48,7 @@ def symbol_spec(market: SymbolMarket) -> SymbolSpec:
         quote=market.quote,
         tick_size=market.tick_size,
         min_price=market.tick_size,
-        max_price=max(MAX_PRICE, (start * 100).quantize(market.tick_size)),
+        max_price=max(MAX_PRICE, (start * 10).quantize(market.tick_size)),
         step_size=market.step_size,
         min_qty=market.step_size,
         max_qty=max_qty,

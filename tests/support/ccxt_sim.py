@@ -15,10 +15,12 @@ How any ccxt binance client must be configured for the sim (the daemon's adapter
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+import ccxt
 import ccxt.async_support as ccxt_async
 
 from lyrad.sim.server import SimAccountInfo, SimServer
@@ -73,3 +75,18 @@ def sim_client(server: SimServer, account: int | None = 0, **extra: Any) -> Any:
     info = None if account is None else server.accounts[account]
     extra.setdefault("timeout_on_exit", 0)
     return ccxt_async.binance(sim_config(server.base_url, info, **extra))
+
+
+REAL_SPOT_URL = "https://api.binance.com/api/v3/order"
+
+
+def real_binance_class(status: int, body: object) -> type[Exception]:
+    """The ccxt exception an unconfigured client raises for this answer from the real host."""
+    client = ccxt.binance()
+    text = json.dumps(body)
+    try:
+        client.handle_errors(status, "", REAL_SPOT_URL, "POST", {}, text, body, {}, "")
+        client.handle_http_status_code(status, "", REAL_SPOT_URL, "POST", text)
+    except ccxt.BaseError as e:
+        return type(e)
+    raise AssertionError(f"ccxt raised nothing for {status} {text}")

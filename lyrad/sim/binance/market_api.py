@@ -74,16 +74,15 @@ def klines(call: Call) -> object:
 
 
 def ticker_24hr(call: Call) -> object:
-    ticker_type = call.params.text("type")
-    if ticker_type not in (None, "FULL"):
-        if ticker_type == "MINI":
-            raise errors.BinanceError(errors.BAD_REQUEST, -1020, "This operation is not supported.")
+    ticker_type = call.params.text("type") or "FULL"
+    if ticker_type not in ("FULL", "MINI"):
         raise errors.BinanceError(errors.BAD_REQUEST, -1139, "Invalid ticker type.")
+    serialize = wire_market.ticker_24hr if ticker_type == "FULL" else wire_market.ticker_24hr_mini
     chosen = call.symbol_list()
     venue = call.venue
     specs = venue.specs if chosen is None else chosen
     bodies = [
-        wire_market.ticker_24hr(
+        serialize(
             venue.source.ticker_24h(spec.symbol, call.now_ms), venue.engine.book(spec.symbol, 1)
         )
         for spec in specs

@@ -140,6 +140,18 @@ def ticker_24hr(ticker: Ticker24h, book: BookSnapshot) -> Json:
     }
 
 
+_MINI_FIELDS = (
+    "symbol", "openPrice", "highPrice", "lowPrice", "lastPrice", "volume", "quoteVolume",
+    "openTime", "closeTime", "firstId", "lastId", "count",
+)  # fmt: skip
+
+
+def ticker_24hr_mini(ticker: Ticker24h, book: BookSnapshot) -> Json:
+    """ticker/24hr with type=MINI: the FULL ticker without changes, averages and quotes."""
+    full = ticker_24hr(ticker, book)
+    return {name: full[name] for name in _MINI_FIELDS}
+
+
 def price_ticker(symbol: str, price: Decimal) -> Json:
     return {"symbol": symbol, "price": fixed8(price)}
 

@@ -17,12 +17,11 @@ import ccxt
 import pytest
 
 from lyrad.sim.server import SimServer
-from tests.support.ccxt_sim import sim_client
+from tests.support.ccxt_sim import real_binance_class, sim_client
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SYMBOL = "BTC/USDT"
-REAL_SPOT_URL = "https://api.binance.com/api/v3/order"
 
 Action = Callable[[Any], Awaitable[object]]
 
@@ -36,18 +35,6 @@ class Case:
     msg: str
     client: dict[str, Any] = field(default_factory=dict)
     account: int = 0
-
-
-def real_binance_class(status: int, body: dict[str, object]) -> type[Exception]:
-    """The ccxt exception an unconfigured client raises for this answer from the real host."""
-    client = ccxt.binance()
-    text = json.dumps(body)
-    try:
-        client.handle_errors(status, "", REAL_SPOT_URL, "POST", {}, text, body, {}, "")
-        client.handle_http_status_code(status, "", REAL_SPOT_URL, "POST", text)
-    except ccxt.BaseError as e:
-        return type(e)
-    raise AssertionError(f"ccxt raised nothing for {status} {text}")
 
 
 async def _far_bid(exchange: Any, factor: float) -> float:
@@ -106,6 +93,19 @@ CASES = [
     Case("invalid_type", _raw_order(type="ICEBERG"), 400, -1116, "Invalid orderType."),
     Case("missing_time_in_force", _raw_order(timeInForce=""), 400, -1102,
          "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed."),
+    Case("market_with_price", _raw_order(type="MARKET", timeInForce=""), 400, -1106,
+         "Parameter 'price' sent when not required."),
+    Case("market_without_amount", _raw_order(type="MARKET", timeInForce="", price="",
+                                             quantity=""), 400, -1102,
+         "Param 'quantity' or 'quoteOrderQty' must be sent, but both were empty/null!"),
+    Case("limit_maker_with_time_in_force", _raw_order(type="LIMIT_MAKER"), 400, -1106,
+         "Parameter 'timeInForce' sent when not required."),
+    Case("zero_quantity", _raw_order(quantity="0"), 400, -1013, "Invalid quantity."),
+    Case("iceberg_unsupported", _raw_order(icebergQty="0.0001"), 400, -2010,
+         "Iceberg orders are not supported for this symbol."),
+    Case("bad_response_type", _raw_order(newOrderRespType="ALL"), 400, -1100,
+         "Illegal characters found in parameter 'newOrderRespType'; legal range is "
+         "'^(ACK|RESULT|FULL)$'."),
     Case("stop_loss_limit_unsupported", _raw_order(type="STOP_LOSS_LIMIT", stopPrice="29000"),
          400, -2010,
          "Stop loss limit orders are not supported for this symbol."),

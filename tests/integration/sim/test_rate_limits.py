@@ -17,7 +17,7 @@ import pytest
 
 from lyrad.sim.scenarios import RateLimitSpec
 from lyrad.sim.server import SimServer
-from tests.support.ccxt_sim import sim_client
+from tests.support.ccxt_sim import real_binance_class, sim_client
 from tests.support.sim import account, scenario
 
 
@@ -61,6 +61,7 @@ async def test_weight_over_the_limit_is_429_then_418() -> None:
         with pytest.raises(ccxt.DDoSProtection) as limited:
             await client.fetch_time()  # a second request within Retry-After: still 429
         assert "429" in str(limited.value)
+        assert type(limited.value) is real_binance_class(429, body)
         with pytest.raises(ccxt.DDoSProtection) as banned:
             await client.fetch_time()  # the second violation: banned
         assert "418" in str(banned.value)
@@ -69,6 +70,7 @@ async def test_weight_over_the_limit_is_429_then_418() -> None:
         assert body["code"] == -1003
         assert "IP banned until" in body["msg"]
         assert 80 <= int(headers["Retry-After"]) <= 90
+        assert type(banned.value) is real_binance_class(418, body)
 
 
 async def test_used_weight_header_counts_binance_weights() -> None:
