@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 
@@ -33,9 +33,9 @@ def builder(cls: type[_T]) -> Callable[..., _T]:
         raise TypeError(f"{cls.__name__} has a slot layout the builder cannot mirror")
 
     def build(*args: Any) -> _T:
-        obj = twin(*args)
+        obj: _T = twin(*args)
         obj.__class__ = cls
-        return cast(_T, obj)
+        return obj
 
     build.__name__ = f"build_{cls.__name__}"
     return build

@@ -24,7 +24,9 @@ _CLIENT_ORDER_ID = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
 def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None) -> int:
     """Raise EngineRejection if `req` is malformed or fails one of `spec`'s filters.
 
-    Returns the limit price's index on the tick grid (see `price_tick`); 0 for MARKET.
+    Returns the limit price's index on the tick grid, its number of ticks from min_price
+    (0 for MARKET): the book keys its levels by this integer, which hashes and compares much
+    faster than a Decimal.
     """
     cid = req.client_order_id
     if cid is not None and _CLIENT_ORDER_ID.fullmatch(cid) is None:
@@ -33,22 +35,25 @@ def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None
         _check_market_shape(req)
         _check_market_filters(spec, req, reference)
         return 0
-    price, qty = _check_limit_shape(req)
-    tick = price_tick(spec, price)
-    check_lot_size(spec, qty)
-    check_notional(spec, price * qty)
-    return tick
+    return _check_limit(spec, req)
 
 
-def price_tick(spec: SymbolSpec, price: Decimal) -> int:
-    """PRICE_FILTER (within [min_price, max_price], on the tick grid from min_price).
-
-    Returns the number of ticks from min_price: the book keys its levels by this integer,
-    which hashes and compares much faster than a Decimal.
-    """
+def _check_limit(spec: SymbolSpec, req: OrderRequest) -> int:
+    """LIMIT and LIMIT_MAKER: shape, then PRICE_FILTER, LOT_SIZE and NOTIONAL."""
+    price, qty = req.price, req.quantity
+    if price is None or qty is None:
+        _invalid("price and quantity are required")
+    if not (price.is_finite() and qty.is_finite()) or price <= 0 or qty <= 0:
+        _invalid(f"price {price} and quantity {qty} must be positive numbers")
+    if req.quote_quantity is not None:
+        _invalid("quoteOrderQty is only allowed for MARKET")
+    if (req.time_in_force is None) is (req.type is OrderType.LIMIT):
+        _invalid("timeInForce is required for LIMIT and not allowed for LIMIT_MAKER")
     ticks, off_grid = divmod(price - spec.min_price, spec.tick_size)
     if off_grid or price < spec.min_price or (spec.max_price and price > spec.max_price):
         raise EngineRejection(RejectReason.PRICE_FILTER, f"price {price} fails PRICE_FILTER")
+    check_lot_size(spec, qty)
+    check_notional(spec, price * qty)
     return int(ticks)
 
 
@@ -85,21 +90,6 @@ def _check_market_filters(spec: SymbolSpec, req: OrderRequest, reference: Decima
     # Binance values a market order at the average price; the sim's reference price stands in.
     if reference is not None:
         check_notional(spec, qty * reference)
-
-
-def _check_limit_shape(req: OrderRequest) -> tuple[Decimal, Decimal]:
-    if req.type is OrderType.LIMIT and req.time_in_force is None:
-        _invalid("timeInForce is required for LIMIT")
-    if req.type is OrderType.LIMIT_MAKER and req.time_in_force is not None:
-        _invalid("timeInForce is not allowed for LIMIT_MAKER")
-    if req.quote_quantity is not None:
-        _invalid("quoteOrderQty is only allowed for MARKET")
-    price, qty = req.price, req.quantity
-    if price is None or qty is None:
-        _invalid("price and quantity are required")
-    if not (price.is_finite() and qty.is_finite()) or price <= 0 or qty <= 0:
-        _invalid(f"price {price} and quantity {qty} must be positive numbers")
-    return price, qty
 
 
 def _check_market_shape(req: OrderRequest) -> None:

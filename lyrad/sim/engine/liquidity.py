@@ -8,11 +8,12 @@ the user as maker.
 
 from __future__ import annotations
 
+import functools
 import random
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState
-from lyrad.sim.engine.arith import ROUNDING, ZERO, ceil_to, floor_to
+from lyrad.sim.engine.arith import ROUNDING, ZERO, ceil_to, exact, floor_to
 from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import (
@@ -29,27 +30,40 @@ Level = tuple[Decimal, Decimal]
 """(price, base quantity) of one synthetic quote."""
 
 _BPS = Decimal(10_000)
-_JITTER_PERCENT = 10  # each level's size varies by up to this much, from the seeded generator
+# Each level's size varies by up to 10%, drawn from the engine's seeded generator.
+_JITTER = tuple(Decimal(100 + p) / 100 for p in range(-10, 11))
 
 
+@exact
 def ladder(
     spec: SymbolSpec, reference: Decimal, profile: LiquidityProfile, rng: random.Random
 ) -> tuple[list[Level], list[Level]]:
     """(bids best first, asks best first) on the tick grid, strictly inside the price filter."""
-    half_spread = ROUNDING.divide(profile.spread_bps, 2 * _BPS)
-    step = ROUNDING.divide(profile.level_step_bps, _BPS)
     bids: list[Level] = []
     asks: list[Level] = []
-    for i in range(profile.levels):
-        offset = ROUNDING.add(half_spread, ROUNDING.multiply(step, i))
-        size = _level_size(profile, i, rng)
-        bid = _bid_price(spec, ROUNDING.multiply(reference, 1 - offset), bids)
+    for bid_factor, ask_factor, base_size in _shape(profile):
+        size = base_size * _JITTER[rng.randrange(len(_JITTER))]
+        bid = _bid_price(spec, reference * bid_factor, bids)
         if bid is not None:
             bids.append((bid, _level_qty(spec, size, bid)))
-        ask = _ask_price(spec, ROUNDING.multiply(reference, 1 + offset), asks, bids)
+        ask = _ask_price(spec, reference * ask_factor, asks, bids)
         if ask is not None:
             asks.append((ask, _level_qty(spec, size, ask)))
     return bids, asks
+
+
+@functools.lru_cache(maxsize=16)
+def _shape(profile: LiquidityProfile) -> tuple[tuple[Decimal, Decimal, Decimal], ...]:
+    """Per level: (bid price / reference, ask price / reference, quote value before jitter)."""
+    half_spread = ROUNDING.divide(profile.spread_bps, 2 * _BPS)
+    step = ROUNDING.divide(profile.level_step_bps, _BPS)
+    levels = []
+    for i in range(profile.levels):
+        offset = ROUNDING.add(half_spread, ROUNDING.multiply(step, i))
+        growth = ROUNDING.power(profile.depth_growth, i)
+        size = ROUNDING.multiply(profile.level_qty_quote, growth)
+        levels.append((ROUNDING.subtract(1, offset), ROUNDING.add(1, offset), size))
+    return tuple(levels)
 
 
 def requote(
@@ -94,15 +108,8 @@ def _quote(
     market.rest_or_finish(order)
 
 
-def _level_size(profile: LiquidityProfile, index: int, rng: random.Random) -> Decimal:
-    """Quote value of level `index`: grows by depth_growth per level, jittered by the seed."""
-    growth = ROUNDING.power(profile.depth_growth, index)
-    jitter = Decimal(100 + rng.randint(-_JITTER_PERCENT, _JITTER_PERCENT)) / 100
-    return ROUNDING.multiply(ROUNDING.multiply(profile.level_qty_quote, growth), jitter)
-
-
 def _level_qty(spec: SymbolSpec, size: Decimal, price: Decimal) -> Decimal:
-    qty = floor_to(ROUNDING.divide(size, price), spec.step_size)
+    qty = (size // (price * spec.step_size)) * spec.step_size
     qty = max(qty, spec.min_qty, spec.step_size)
     return min(qty, spec.max_qty) if spec.max_qty else qty
 

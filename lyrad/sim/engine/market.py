@@ -11,7 +11,7 @@ from collections import deque
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState
-from lyrad.sim.engine.arith import ZERO, floor_to, unit_of
+from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.book import BookSide
 from lyrad.sim.engine.fastbuild import builder
 from lyrad.sim.engine.orders import LiveOrder
@@ -121,7 +121,7 @@ class Market:
         return best is not None and (tick >= best if is_buy else tick <= best)
 
     def tick_of(self, price: Decimal) -> int:
-        """Index of an on-grid `price` on the tick grid (see filters.price_tick)."""
+        """Index of an on-grid `price` on the tick grid (as filters.check_request returns)."""
         return int((price - self.spec.min_price) // self.spec.tick_size)
 
     def _retire(self, order: LiveOrder, status: OrderStatus, now_ms: int) -> None:
@@ -228,73 +228,83 @@ class Market:
         b.locked[quote] -= quote_qty
         seller.locked -= qty
         s.locked[base] -= qty
-        buyer_fee = self._fee(qty, b.taker_fee if buyer is taker else b.maker_fee, base, True)
-        seller_fee = self._fee(
-            quote_qty, s.taker_fee if seller is taker else s.maker_fee, quote, False
-        )
+        # Commission: in the asset received, at the maker or taker rate, rounded down.
+        rate = b.taker_fee if buyer is taker else b.maker_fee
+        buyer_fee = (qty * rate // self.base_unit) * self.base_unit if rate else ZERO
+        rate = s.taker_fee if seller is taker else s.maker_fee
+        seller_fee = (quote_qty * rate // self.quote_unit) * self.quote_unit if rate else ZERO
         b.free[base] += qty - buyer_fee
         s.free[quote] += quote_qty - seller_fee
-        if b.is_house or s.is_house:
-            self.house_intact = False
-        # The house keeps no trade history; a user sees each trade from its own side.
-        if not b.is_house:
-            self._record(
-                buyer, taker, trade_id, price, qty, quote_qty, buyer_fee, base, now_ms, True, fills
-            )
-        if not s.is_house:
-            self._record(
-                seller,
-                taker,
-                trade_id,
-                price,
-                qty,
-                quote_qty,
-                seller_fee,
-                quote,
-                now_ms,
-                False,
-                fills,
-            )
+        if buyer_fee:
+            self.fees[base] += buyer_fee
+        if seller_fee:
+            self.fees[quote] += seller_fee
+        self._publish(
+            buyer,
+            seller,
+            taker,
+            trade_id,
+            price,
+            qty,
+            quote_qty,
+            buyer_fee,
+            seller_fee,
+            now_ms,
+            fills,
+        )
 
-    def _record(
+    def _publish(
         self,
-        order: LiveOrder,
+        buyer: LiveOrder,
+        seller: LiveOrder,
         taker: LiveOrder,
         trade_id: int,
         price: Decimal,
         qty: Decimal,
         quote_qty: Decimal,
-        fee: Decimal,
-        fee_asset: str,
+        buyer_fee: Decimal,
+        seller_fee: Decimal,
         now_ms: int,
-        is_buyer: bool,
         fills: list[Fill],
     ) -> None:
-        fill = _build_fill(
-            trade_id,
-            order.order_id,
-            self.symbol,
-            price,
-            qty,
-            quote_qty,
-            fee,
-            fee_asset,
-            now_ms,
-            is_buyer,
-            order is not taker,
-        )
-        order.owner.trades[self.symbol].append(fill)
-        if order is taker:
-            fills.append(fill)
-
-    def _fee(self, amount: Decimal, rate: Decimal, asset: str, is_base: bool) -> Decimal:
-        """Commission on `amount` received, rounded down to the asset's precision, collected."""
-        if not rate:
-            return ZERO
-        fee = floor_to(amount * rate, self.base_unit if is_base else self.quote_unit)
-        if fee:
-            self.fees[asset] += fee
-        return fee
+        """Record the trade as each user side sees it; the house keeps no trade history."""
+        symbol = self.symbol
+        if buyer.owner.is_house or seller.owner.is_house:
+            self.house_intact = False
+        if not buyer.owner.is_house:
+            fill = _build_fill(
+                trade_id,
+                buyer.order_id,
+                symbol,
+                price,
+                qty,
+                quote_qty,
+                buyer_fee,
+                self.base,
+                now_ms,
+                True,
+                buyer is not taker,
+            )
+            buyer.owner.trades[symbol].append(fill)
+            if buyer is taker:
+                fills.append(fill)
+        if not seller.owner.is_house:
+            fill = _build_fill(
+                trade_id,
+                seller.order_id,
+                symbol,
+                price,
+                qty,
+                quote_qty,
+                seller_fee,
+                self.quote,
+                now_ms,
+                False,
+                seller is not taker,
+            )
+            seller.owner.trades[symbol].append(fill)
+            if seller is taker:
+                fills.append(fill)
 
     # ---- previews (no mutation) ------------------------------------------------------
 
