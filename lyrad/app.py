@@ -3,23 +3,48 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from pathlib import Path
 from typing import Any
 
+from lyrad.config.sections import MarketMakerConfig, VenueConfig
 from lyrad.config.settings import Settings, load_settings
+from lyrad.config.types import SecretRef
+from lyrad.exchanges.adapter import ExchangeAdapter
+from lyrad.exchanges.ccxt_adapter import CcxtAdapter
+from lyrad.exchanges.clock import SystemClock
+from lyrad.exchanges.embedded_sim import EmbeddedSimService, VenueEndpoint
+from lyrad.exchanges.metrics import VenueMetrics
+from lyrad.exchanges.quirks import quirks_for
+from lyrad.exchanges.rate_limit import WeightedRateLimiter
+from lyrad.exchanges.venue_service import VenueService
 from lyrad.http.server import HttpServer
+from lyrad.journal.component import JournalService
+from lyrad.journal.journal import Journal
 from lyrad.logging import configure_logging
 from lyrad.metrics import DaemonMetrics, new_registry
 from lyrad.runtime.backoff import RestartPolicy
-from lyrad.runtime.component import ComponentSpec
+from lyrad.runtime.component import ComponentSpec, ComponentState
 from lyrad.runtime.daemon import Daemon, Outcome
 from lyrad.runtime.sdnotify import SdNotifier
 from lyrad.runtime.signals import SignalIntents
+from lyrad.runtime.slot import Slot
 from lyrad.runtime.supervisor import Supervisor
 from lyrad.security.redaction import Redactor
+from lyrad.strategies.market_maker import MarketMaker
+from lyrad.trading.metrics import TradingMetrics
+from lyrad.trading.service import ExecutionService, TradingCore, TradingHandle, VenueTrading
 from lyrad.trading.state import TradingState, TradingStateHolder
+
+
+class SecretUnavailable(Exception):
+    """A secret reference that cannot be resolved; the message names the reference only."""
+
+
+def wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 class App:
@@ -29,7 +54,16 @@ class App:
         self.redactor = Redactor()
         self.registry = new_registry()
         self.metrics = DaemonMetrics(self.registry)
+        self.trading_metrics = TradingMetrics(self.registry)
+        self.venue_metrics = VenueMetrics(self.registry)
         self.trading = TradingStateHolder()
+        self.clock = SystemClock()
+        self.journal: Slot[Journal] = Slot("journal")
+        self.core: Slot[TradingCore] = Slot("trading core")
+        self.handle = TradingHandle(self.core)
+        self.adapters: dict[str, ExchangeAdapter] = {}
+        self._endpoints: dict[str, Slot[VenueEndpoint]] = {}
+        self._limiters: dict[str, WeightedRateLimiter] = {}
         daemon = settings.daemon
         self.supervisor = Supervisor(
             policy=RestartPolicy(
@@ -45,26 +79,169 @@ class App:
             rng=random.Random(),
         )
 
+    # --- components -----------------------------------------------------------------------
+
     def components(self, settings: Settings) -> list[ComponentSpec]:
+        specs = [self._journal_spec(settings)]
+        venue_specs: list[ComponentSpec] = []
+        for name, venue in settings.venues.items():
+            venue_specs.extend(self._venue_specs(name, venue))
+        specs.extend(venue_specs)
+        specs.append(self._executor_spec(settings, venue_specs))
+        for name, strategy in settings.strategies.items():
+            if strategy.enabled:
+                specs.append(self._strategy_spec(name, strategy))
         http = settings.http
-        return [
+        specs.append(
             ComponentSpec(
                 "http",
                 lambda: HttpServer(http, self.registry, self),
+                after=("executor",),
                 critical=True,
                 sections=frozenset({"http"}),
+            )
+        )
+        return specs
+
+    def _journal_spec(self, settings: Settings) -> ComponentSpec:
+        config = settings.journal
+        return ComponentSpec(
+            "journal",
+            lambda: JournalService(config, self.registry, self.journal, self.trading),
+            critical=True,
+            sections=frozenset({"journal"}),
+        )
+
+    def _venue_specs(self, name: str, config: VenueConfig) -> list[ComponentSpec]:
+        endpoint = self._endpoints.setdefault(name, Slot(f"venue {name} endpoint"))
+        section = frozenset({f"venues.{name}"})
+        specs = []
+        after: tuple[str, ...] = ()
+        if config.kind == "sim":
+            specs.append(
+                ComponentSpec(
+                    f"sim.{name}",
+                    lambda: EmbeddedSimService(name, config, endpoint, self.redactor),
+                    sections=section,
+                )
+            )
+            after = (f"sim.{name}",)
+        specs.append(
+            ComponentSpec(
+                f"venue.{name}",
+                lambda: VenueService(
+                    name,
+                    config.symbols,
+                    lambda: self._build_adapter(name, config, endpoint),
+                    self.adapters,
+                ),
+                after=after,
+                sections=section,
+            )
+        )
+        return specs
+
+    def _build_adapter(
+        self, name: str, config: VenueConfig, endpoint: Slot[VenueEndpoint]
+    ) -> ExchangeAdapter:
+        if config.kind == "sim":
+            reach = endpoint.get()
+        else:
+            reach = VenueEndpoint(
+                config.url,
+                self._resolve(config.api_key),
+                self._resolve(config.secret),
+                self._resolve(config.password),
+            )
+        quirks = quirks_for(config.exchange)
+        limiter = self._limiters.get(name)
+        if limiter is None:
+            gauge = self.venue_metrics.weight_used.labels(venue=name)
+            limiter = WeightedRateLimiter(
+                name, quirks.windows, clock=self.clock, on_weight_used=gauge.set
+            )
+            self._limiters[name] = limiter
+        return CcxtAdapter(
+            name,
+            config.exchange,
+            base_url=reach.base_url,
+            api_key=reach.api_key,
+            secret=reach.secret,
+            password=reach.password,
+            timeout_s=config.request_timeout.total_seconds(),
+            limiter=limiter,
+            metrics=self.venue_metrics,
+            clock=self.clock,
+            quirks=quirks,
+        )
+
+    def _resolve(self, ref: SecretRef | None) -> str | None:
+        if ref is None:
+            return None
+        if ref.scheme == "env":
+            value = os.environ.get(ref.target)
+            if not value:
+                raise SecretUnavailable(f"environment variable {ref.target} is not set")
+        elif ref.scheme == "literal":
+            value = ref.target
+        else:
+            raise SecretUnavailable(f"{ref}: the vault is not configured")
+        self.redactor.register(value)
+        return value
+
+    def _executor_spec(self, settings: Settings, venue_specs: list[ComponentSpec]) -> ComponentSpec:
+        venues = {
+            name: VenueTrading(
+                symbols=config.symbols,
+                reconcile_interval_s=config.reconcile_interval.total_seconds(),
+                unknown_grace_ms=int(config.unknown_grace.total_seconds() * 1000),
+                balance_tolerance=config.balance_tolerance,
+                send_timeout_s=config.request_timeout.total_seconds() + 5,
+            )
+            for name, config in settings.venues.items()
+        }
+        instance_id = settings.daemon.instance_id
+        drain_s = settings.daemon.stop_timeout.total_seconds() / 2
+        return ComponentSpec(
+            "executor",
+            lambda: ExecutionService(
+                journal=self.journal,
+                adapters=self.adapters,
+                venues=venues,
+                instance_id=instance_id,
+                trading=self.trading,
+                metrics=self.trading_metrics,
+                clock_ms=wall_clock_ms,
+                core_slot=self.core,
+                drain_timeout_s=drain_s,
             ),
-        ]
+            after=("journal", *(spec.name for spec in venue_specs)),
+            critical=True,
+        )
+
+    def _strategy_spec(self, name: str, config: MarketMakerConfig) -> ComponentSpec:
+        return ComponentSpec(
+            f"strategy.{name}",
+            lambda: MarketMaker(name, config, self.handle, self.handle, self.handle),
+            after=("executor",),
+            sections=frozenset({f"strategies.{name}"}),
+        )
+
+    # --- lifecycle hooks ------------------------------------------------------------------
 
     def apply(self, settings: Settings) -> None:
         configure_logging(level=settings.log.level, fmt=settings.log.format, redactor=self.redactor)
 
     def on_stopping(self) -> None:
-        self.trading.set(TradingState.REDUCING, "daemon stopping")
+        if self.trading.state is TradingState.ACTIVE:
+            self.trading.set(TradingState.REDUCING, "daemon stopping")
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:
         statuses = self.supervisor.statuses()
-        ready = self.supervisor.is_ready()
+        venues_up = all(
+            s.state is ComponentState.RUNNING for s in statuses if s.name.startswith("venue.")
+        )
+        ready = self.supervisor.is_ready() and venues_up
         body = {
             "ready": ready,
             "trading_state": self.trading.state.value,
