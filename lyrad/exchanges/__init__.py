@@ -1,0 +1,1 @@
+"""lyrad's exchange boundary: the ExchangeAdapter seam, its ccxt implementation, rate limiting."""
