@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, localcontext
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -44,8 +44,12 @@ def fixed_fractional(
     _check_cap("max_leverage", max_leverage)
     if not _all_positive(equity, entry_price, stop_price) or entry_price == stop_price:
         return ZERO
-    at_risk = equity * risk_fraction / abs(entry_price - stop_price)
-    return round_down(min(at_risk, equity * max_leverage / entry_price), step)
+    with localcontext() as ctx:
+        # Division rounds at 28 digits; rounding down keeps the loss at the stop within budget.
+        ctx.rounding = ROUND_FLOOR
+        at_risk = equity * risk_fraction / abs(entry_price - stop_price)
+        capped = equity * max_leverage / entry_price
+    return round_down(min(at_risk, capped), step)
 
 
 def kelly_fraction(win_probability: float, payoff_ratio: float) -> float:
