@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 
 from lyrad.sim.engine import EngineRejection, LiquidityProfile
 from lyrad.sim.faults import FaultRuleError, rule_to_json, rules_from_json
@@ -122,13 +122,20 @@ class AdminApi:
         unknown = sorted(set(payload) - set(_PROFILE_FIELDS))
         if unknown:
             raise _BadRequest(f"{unknown[0]}: unknown field")
-        current = self.venue.liquidity
-        fields: dict[str, Decimal | int] = {}
+        current = _profile_fields(self.venue.liquidity)
         for name in _PROFILE_FIELDS:
             if name in payload:
                 value = _decimal(payload, name)
-                fields[name] = int(value) if name == "levels" else value
-        profile = LiquidityProfile(**{**_profile_fields(current), **fields})  # type: ignore[arg-type]
+                if name == "levels" and value != value.to_integral_value():
+                    raise _BadRequest("levels: expected a whole number")
+                current[name] = int(value) if name == "levels" else value
+        profile = LiquidityProfile(
+            spread_bps=Decimal(current["spread_bps"]),
+            levels=int(current["levels"]),
+            level_step_bps=Decimal(current["level_step_bps"]),
+            level_qty_quote=Decimal(current["level_qty_quote"]),
+            depth_growth=Decimal(current["depth_growth"]),
+        )
         try:
             self.venue.set_liquidity(profile)
         except EngineRejection as e:
@@ -177,7 +184,7 @@ def state(venue: Venue) -> dict[str, object]:
     }
 
 
-def _auth(token: str) -> Callable[[web.Request, Handler], object]:
+def _auth(token: str) -> Middleware:
     expected = f"Bearer {token}".encode()
 
     @web.middleware
@@ -201,7 +208,7 @@ def _auth(token: str) -> Callable[[web.Request, Handler], object]:
 def admin_application(venue: Venue, token: str) -> web.Application:
     """The admin API: GET/PUT/DELETE /faults, GET /requests, GET /state, POST /shock, /liquidity."""
     api = AdminApi(venue)
-    app = web.Application(middlewares=[_auth(token)])  # type: ignore[list-item]
+    app = web.Application(middlewares=[_auth(token)])
     app.router.add_get("/faults", api.get_faults)
     app.router.add_put("/faults", api.put_faults)
     app.router.add_delete("/faults", api.delete_faults)

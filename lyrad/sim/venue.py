@@ -153,7 +153,6 @@ class Venue:
         self.limiter = RateLimiter(scenario.rate_limit, self.server_ms)
         self.request_log = RequestLog()
         self._liquidity_override: LiquidityProfile | None = None
-        self._pushed: dict[str, Decimal] = {}
         self.sync()
 
     # ---- time -----------------------------------------------------------------------------
@@ -177,10 +176,11 @@ class Venue:
         now = self.clock.now_ms()
         self._apply_liquidity(now)
         for spec in self.specs:
-            price = self.source.price_at(spec.symbol, now)
-            if self._pushed.get(spec.symbol) != price:
-                self.engine.set_reference_price(spec.symbol, price, now)
-                self._pushed[spec.symbol] = price
+            # Cheap when nothing changed; otherwise the house quotes move (or are restored
+            # after a taker ate them) and crossed resting orders fill.
+            self.engine.set_reference_price(
+                spec.symbol, self.source.price_at(spec.symbol, now), now
+            )
         return now
 
     async def run(self) -> None:
