@@ -153,23 +153,38 @@ async def test_market_order_each_response_type(exchange: Any, resp_type: str) ->
     assert fetched["filled"] == 0.002
 
 
-async def test_market_buy_by_cost(exchange: Any) -> None:
-    order = await exchange.create_market_buy_order_with_cost(SYMBOL, 50)
-    check_order(exchange, NO_SKIPS, "createOrder", order, SYMBOL, exchange.milliseconds())
-    assert order["status"] == "closed"
-    assert order["cost"] == pytest.approx(50, abs=1)
-    assert order["info"]["origQuoteOrderQty"] == "50.00000000"
-
-
-async def test_limit_maker_post_only(exchange: Any) -> None:
-    _bid, ask = await _best(exchange)
-    order = await exchange.create_order(
-        SYMBOL, "limit", "sell", 0.001, round(ask * 1.1, 2), {"postOnly": True}
+@pytest.mark.parametrize("resp_type", ["ACK", "RESULT", "FULL"])
+async def test_market_buy_by_cost(exchange: Any, resp_type: str) -> None:
+    order = await exchange.create_market_buy_order_with_cost(
+        SYMBOL, 50, {"newOrderRespType": resp_type}
     )
     check_order(exchange, NO_SKIPS, "createOrder", order, SYMBOL, exchange.milliseconds())
-    assert order["info"]["type"] == "LIMIT_MAKER"
-    assert order["postOnly"] is True
-    assert order["status"] == "open"
+    fetched = await exchange.fetch_order(order["id"], SYMBOL)
+    check_order(exchange, NO_SKIPS, "fetchOrder", fetched, SYMBOL, exchange.milliseconds())
+    assert fetched["status"] == "closed"
+    assert fetched["cost"] == pytest.approx(50, abs=1)
+    assert fetched["info"]["origQuoteOrderQty"] == "50.00000000"
+    if resp_type != "ACK":
+        assert order["cost"] == fetched["cost"]
+
+
+@pytest.mark.parametrize("resp_type", ["ACK", "RESULT", "FULL"])
+async def test_limit_maker_post_only(exchange: Any, resp_type: str) -> None:
+    _bid, ask = await _best(exchange)
+    order = await exchange.create_order(
+        SYMBOL,
+        "limit",
+        "sell",
+        0.001,
+        round(ask * 1.1, 2),
+        {"postOnly": True, "newOrderRespType": resp_type},
+    )
+    check_order(exchange, NO_SKIPS, "createOrder", order, SYMBOL, exchange.milliseconds())
+    fetched = await exchange.fetch_order(order["id"], SYMBOL)
+    check_order(exchange, NO_SKIPS, "fetchOrder", fetched, SYMBOL, exchange.milliseconds())
+    assert fetched["info"]["type"] == "LIMIT_MAKER"
+    assert fetched["postOnly"] is True
+    assert fetched["status"] == "open"
     await exchange.cancel_order(order["id"], SYMBOL)
 
 
@@ -180,8 +195,10 @@ async def test_fetch_order_by_client_order_id(exchange: Any) -> None:
     )
     assert order["clientOrderId"] == "conf-by-cid-1"
     fetched = await exchange.fetch_order(None, SYMBOL, {"clientOrderId": "conf-by-cid-1"})
+    check_order(exchange, NO_SKIPS, "fetchOrder", fetched, SYMBOL, exchange.milliseconds())
     assert fetched["id"] == order["id"]
     canceled = await exchange.cancel_order(None, SYMBOL, {"clientOrderId": "conf-by-cid-1"})
+    check_order(exchange, NO_SKIPS, "cancelOrder", canceled, SYMBOL, exchange.milliseconds())
     assert canceled["status"] == "canceled"
     assert canceled["info"]["origClientOrderId"] == "conf-by-cid-1"
 
@@ -198,6 +215,9 @@ async def test_open_orders_cancel_all_and_all_orders(exchange: Any) -> None:
         check_order(exchange, NO_SKIPS, "fetchOpenOrders", order, "ETH/USDT", now)
     assert set(ids) <= {order["id"] for order in open_orders}
     canceled = await exchange.cancel_all_orders("ETH/USDT")
+    now = exchange.milliseconds()
+    for order in canceled:
+        check_order(exchange, NO_SKIPS, "cancelAllOrders", order, "ETH/USDT", now)
     assert {order["id"] for order in canceled} >= set(ids)
     assert all(order["status"] == "canceled" for order in canceled)
     assert await exchange.fetch_open_orders("ETH/USDT") == []
