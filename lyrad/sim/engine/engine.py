@@ -132,7 +132,7 @@ class Engine:
         saved = getcontext()  # what @exact does, inlined on the hottest path
         setcontext(EXACT)
         try:
-            market = self._market(req.symbol)
+            market = self._markets.get(req.symbol) or self._market(req.symbol)
             account = self._users[req.account]
             if not (market.is_trading and account.spec.can_trade):
                 raise EngineRejection(RejectReason.TRADING_DISABLED, "trading is disabled")

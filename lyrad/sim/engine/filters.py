@@ -5,7 +5,7 @@ A zero `max_*` or market step in a SymbolSpec means the bound is not set, as on 
 
 from __future__ import annotations
 
-import re
+import string
 from decimal import Decimal
 from typing import NoReturn
 
@@ -17,8 +17,9 @@ from lyrad.sim.engine.types import (
     SymbolSpec,
 )
 
-# Binance's rule for newClientOrderId.
-_CLIENT_ORDER_ID = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
+# Binance's rule for newClientOrderId is the pattern [.A-Z:/a-z0-9_-]{1,36}; stripping the
+# allowed characters and finding nothing left checks it several times faster than a regex.
+_CLIENT_ORDER_ID_CHARS = string.ascii_letters + string.digits + ".:/_-"
 
 
 def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None) -> int:
@@ -29,7 +30,7 @@ def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None
     faster than a Decimal.
     """
     cid = req.client_order_id
-    if cid is not None and _CLIENT_ORDER_ID.fullmatch(cid) is None:
+    if cid is not None and (not 0 < len(cid) <= 36 or cid.strip(_CLIENT_ORDER_ID_CHARS)):
         _invalid("client order id must match [.A-Z:/a-z0-9_-]{1,36}")
     if req.type is OrderType.MARKET:
         _check_market_shape(req)

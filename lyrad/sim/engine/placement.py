@@ -8,8 +8,6 @@ amount the base the book would take for it. A taker's unused lock is returned at
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.market import Market
@@ -57,7 +55,8 @@ def _place_limit(
         raise EngineRejection(RejectReason.INVALID_PARAMETER, "price and quantity are required")
     is_buy = req.side is Side.BUY
     need, asset = (price * qty, market.quote) if is_buy else (qty, market.base)
-    _require(account, asset, need)
+    if account.free[asset] < need:
+        raise _insufficient(asset)
     is_maker_only = req.type is OrderType.LIMIT_MAKER
     if is_maker_only and market.crosses(is_buy, tick):
         raise EngineRejection(RejectReason.WOULD_MATCH, "order would immediately match and take")
@@ -106,7 +105,8 @@ def _place_market(
     else:  # never, after validation
         raise EngineRejection(RejectReason.INVALID_PARAMETER, "quantity or quoteOrderQty needed")
     asset = market.asset_held(is_buy)
-    _require(account, asset, need)
+    if account.free[asset] < need:
+        raise _insufficient(asset)
     order = LiveOrder(
         market.new_order_id(),
         client_order_id,
@@ -136,9 +136,8 @@ def _place_market(
     return order, fills
 
 
-def _require(account: AccountState, asset: str, amount: Decimal) -> None:
-    if account.free[asset] < amount:
-        raise EngineRejection(
-            RejectReason.INSUFFICIENT_BALANCE,
-            f"account has insufficient balance for requested action: {asset}",
-        )
+def _insufficient(asset: str) -> EngineRejection:
+    return EngineRejection(
+        RejectReason.INSUFFICIENT_BALANCE,
+        f"account has insufficient balance for requested action: {asset}",
+    )
