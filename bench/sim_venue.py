@@ -22,7 +22,7 @@ from aiohttp import web
 
 from lyrad.sim.scenarios import RateLimitSpec
 from lyrad.sim.server import SimServer
-from tests.support.ccxt_sim import sim_config
+from tests.support.ccxt_sim import TEST_TWEAKS, sim_config
 from tests.support.sim import account, scenario
 
 TARGET_RATIO = 0.5
@@ -86,7 +86,7 @@ async def _baseline_server() -> Any:
 
 def _client(base_url: str, key: str, secret: str, markets: Any) -> Any:
     client = ccxt_async.binance(
-        {**sim_config(base_url, None), "apiKey": key, "secret": secret, "timeout_on_exit": 0}
+        {**sim_config(base_url, None), **TEST_TWEAKS, "apiKey": key, "secret": secret}
     )
     client.set_markets(markets)
     return client
@@ -115,7 +115,7 @@ async def _run() -> list[tuple[str, float, float]]:
     accounts = [account("bench")]
     results = []
     async with SimServer(scenario=scenario(rate_limit=UNLIMITED), accounts=accounts) as sim:
-        loader = ccxt_async.binance({**sim_config(sim.base_url, None), "timeout_on_exit": 0})
+        loader = ccxt_async.binance({**sim_config(sim.base_url, None), **TEST_TWEAKS})
         markets = list((await loader.load_markets()).values())
         await loader.close()
         info = sim.accounts[0]

@@ -1,16 +1,30 @@
 """A real `ccxt.async_support.binance` pointed at a running SimServer.
 
-How any ccxt binance client must be configured for the sim (the daemon's adapter does the same):
+How any ccxt binance client must be configured for the sim (the daemon's adapter does the
+same; `sim_config` builds exactly this):
 
-- `urls.api`: every key of binance's `urls['api']` rewritten to the sim's base URL with the
-  same path (`https://api.binance.com/api/v3` -> `http://127.0.0.1:P/api/v3`, `.../sapi/v1` ->
-  `http://127.0.0.1:P/sapi/v1`, the futures keys too, so that nothing can leave loopback);
-- `options`: `fetchMarkets.types = ["spot"]`, `fetchCurrencies = False`, `fetchMargins = False`,
+- `urls.api`: every key of binance's `urls['api']` (public, private, v1, sapi, sapiV2..V4,
+  fapi*, dapi*, eapi*, papi*) rewritten to the sim's base URL with the same path:
+  `https://api.binance.com/api/v3` -> `http://127.0.0.1:P/api/v3`, `.../sapi/v1` ->
+  `http://127.0.0.1:P/sapi/v1`, `https://fapi.binance.com/fapi/v1` -> `http://127.0.0.1:P/fapi/v1`
+  (the sim answers 404 there), so that no call can leave loopback;
+- `options`: `fetchMarkets = {"types": ["spot"]}`, `fetchCurrencies = False` (no
+  sapi capital/config/getall at load_markets), `fetchMargins = False` (no margin pair lists),
   `defaultType = "spot"`;
-- `exceptions`: binance's `exceptions['spot']` tables merged over the generic ones. ccxt picks
-  the spot tables in `handle_errors` only when the URL starts with `https://api.binance.com/`
-  (`get_exceptions_by_url`); on a loopback URL it would use the generic tables alone, so the
-  spot-specific codes are configured explicitly to map as they do against the real host.
+- `exceptions`: binance's `exceptions['spot']['exact'|'broad']` merged over the generic
+  `exceptions['exact'|'broad']` (deep-merged by the constructor). ccxt's `handle_errors`
+  consults the spot tables only when `get_exceptions_by_url` recognises the URL: it must start
+  with `https://api.<hostname>/` (hostname `binance.com`), `https://demo-api` or
+  `https://testnet.binance.vision`. On `http://127.0.0.1:P` it would use the generic tables
+  alone, so spot-only codes (-1131 recvWindow, -1108, -1004, -2008, -2026, ...) would map
+  differently from the real host; merging the spot tables in restores the real mapping.
+- `apiKey`/`secret`: the sim account's.
+
+Unchanged and still meaningful: `recvWindow` (ccxt sends 10000 by default; the sim enforces
+it against its own clock, which carries the scenario's skew: use `adjustForTimeDifference`
+or `load_time_difference()` for the clock_skew scenario) and `timeout`.
+Test-only tweaks (`TEST_TWEAKS`): ccxt's client-side throttle off, so tests can hit the
+sim's limits, and no 250 ms pause on close (it exists for TLS; the sim is plain HTTP).
 """
 
 from __future__ import annotations
@@ -55,7 +69,6 @@ def sim_config(base_url: str, account: SimAccountInfo | None, **extra: Any) -> d
             "defaultType": "spot",
         },
         "exceptions": spot_exceptions(),
-        "enableRateLimit": False,
     }
     if account is not None:
         config["apiKey"] = account.api_key
@@ -67,14 +80,13 @@ def sim_config(base_url: str, account: SimAccountInfo | None, **extra: Any) -> d
     return config
 
 
-def sim_client(server: SimServer, account: int | None = 0, **extra: Any) -> Any:
-    """A ccxt binance client for `server`, signed as `server.accounts[account]` (None: public).
+TEST_TWEAKS: dict[str, Any] = {"enableRateLimit": False, "timeout_on_exit": 0}
 
-    Tests also drop ccxt's 250 ms pause on close (meant for TLS shutdown; this is plain HTTP).
-    """
+
+def sim_client(server: SimServer, account: int | None = 0, **extra: Any) -> Any:
+    """A ccxt binance client for `server`, signed as `server.accounts[account]` (None: public)."""
     info = None if account is None else server.accounts[account]
-    extra.setdefault("timeout_on_exit", 0)
-    return ccxt_async.binance(sim_config(server.base_url, info, **extra))
+    return ccxt_async.binance(sim_config(server.base_url, info, **{**TEST_TWEAKS, **extra}))
 
 
 REAL_SPOT_URL = "https://api.binance.com/api/v3/order"

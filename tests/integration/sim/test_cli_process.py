@@ -13,7 +13,7 @@ import ccxt.async_support as ccxt_async
 import pytest
 
 from lyrad.cli import ExitCode
-from tests.support.ccxt_sim import sim_config
+from tests.support.ccxt_sim import TEST_TWEAKS, sim_config
 
 LYRAD = [sys.executable, "-m", "lyrad"]
 
@@ -50,8 +50,8 @@ async def test_serves_ccxt_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         ]
         assert info["symbols"] == ["BTC/USDT", "ETH/USDT"]
         client = ccxt_async.binance(
-            {**sim_config(info["base_url"], None), "apiKey": "carol-key", "secret": "carol-secret",
-             "timeout_on_exit": 0}
+            {**sim_config(info["base_url"], None), **TEST_TWEAKS, "apiKey": "carol-key",
+             "secret": "carol-secret"}
         )  # fmt: skip
         try:
             await client.load_markets()
