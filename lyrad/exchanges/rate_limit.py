@@ -64,6 +64,7 @@ class WeightedRateLimiter:
         self._on_weight_used = on_weight_used
         self._offset_ms = 0
         self._paused_until_ms = 0
+        self._waiting = 0
         self._lock = asyncio.Lock()
 
     def set_clock_offset_ms(self, offset_ms: int) -> None:
@@ -79,6 +80,11 @@ class WeightedRateLimiter:
                 return state.used
         raise KeyError(name)
 
+    @property
+    def waiting(self) -> int:
+        """Callers held back right now (queued or sleeping until their cost fits)."""
+        return self._waiting
+
     def paused_for_s(self) -> float:
         return max(0, self._paused_until_ms - self._now_ms()) / 1000
 
@@ -88,18 +94,25 @@ class WeightedRateLimiter:
             cost = self._cost(state, weight, orders)
             if cost > state.budget:
                 raise ValueError(f"a cost of {cost} can never fit {state.spec.name}")
-        async with self._lock:
-            while (wait_ms := self._wait_ms(self._now_ms(), weight, orders)) > 0:
-                log.debug("rate_limit_wait", venue=self.venue, wait_s=wait_ms / 1000)
-                await self._clock.sleep(wait_ms / 1000)
-            now = self._now_ms()
-            ids = []
-            for state in self._windows:
-                self._roll(state, now)
-                state.used += self._cost(state, weight, orders)
-                ids.append(state.window_id)
-            self._report()
-            return Ticket(tuple(ids))
+        self._waiting += 1
+        try:
+            async with self._lock:
+                while (wait_ms := self._wait_ms(self._now_ms(), weight, orders)) > 0:
+                    log.debug("rate_limit_wait", venue=self.venue, wait_s=wait_ms / 1000)
+                    await self._clock.sleep(wait_ms / 1000)
+                return self._charge(weight, orders)
+        finally:
+            self._waiting -= 1
+
+    def _charge(self, weight: int, orders: int) -> Ticket:
+        now = self._now_ms()
+        ids = []
+        for state in self._windows:
+            self._roll(state, now)
+            state.used += self._cost(state, weight, orders)
+            ids.append(state.window_id)
+        self._report()
+        return Ticket(tuple(ids))
 
     def observe(
         self, ticket: Ticket, status: int | None, headers: Mapping[str, str]

@@ -172,3 +172,15 @@ def test_binance_budgets_keep_a_safety_margin() -> None:
         limits.used("nope")
     with pytest.raises(ValueError, match="safety"):
         WeightedRateLimiter("b", BINANCE.windows, clock=FakeClock(), safety=1.5)
+
+
+async def test_waiting_counts_the_callers_held_back() -> None:
+    clock = FakeClock(START_MS)
+    limits = limiter(clock)
+    limits.pause(5)
+    assert limits.waiting == 0
+    async with asyncio.TaskGroup() as group:
+        group.create_task(limits.acquire(1))
+        await asyncio.sleep(0)
+        assert limits.waiting == 1
+    assert limits.waiting == 0
