@@ -230,9 +230,13 @@ def _fills(venue: str, reader: Reader, context: FillContext) -> tuple[Fill, ...]
     return tuple(parse_fill(venue, trade, context) for trade in trades)
 
 
-def parse_balances(venue: str, raw: object) -> list[Balance]:
-    """Every asset with a non-zero total."""
+def parse_balances(venue: str, raw: object, *, list_key: str | None = None) -> list[Balance]:
+    """Every asset with a non-zero total; `list_key` names the raw answer's list of assets."""
     reader = Reader(venue, "balance", raw)
+    if list_key is not None:
+        entries = reader.sub("info").data.get(list_key)
+        if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+            raise reader.fail(f"info.{list_key}", "expected a list of assets")
     free = reader.sub("free")
     used = reader.sub("used")
     balances = []
@@ -248,7 +252,7 @@ def parse_balances(venue: str, raw: object) -> list[Balance]:
 
 def parse_ticker(venue: str, symbol: str, raw: object, received_ms: int) -> Ticker:
     reader = Reader(venue, f"ticker {symbol}", raw)
-    return Ticker(
+    ticker = Ticker(
         venue=venue,
         symbol=symbol,
         bid=reader.optional_decimal("bid", positive=True),
@@ -256,6 +260,9 @@ def parse_ticker(venue: str, symbol: str, raw: object, received_ms: int) -> Tick
         last=reader.optional_decimal("last", positive=True),
         timestamp_ms=reader.optional_integer("timestamp") or received_ms,
     )
+    if ticker.bid is None and ticker.ask is None and ticker.last is None:
+        raise reader.fail("bid/ask/last", "no price at all")
+    return ticker
 
 
 def parse_order_book(venue: str, market: Market, raw: object, received_ms: int) -> OrderBook:

@@ -75,6 +75,9 @@ class VenueQuirks:
     # cancel answer carries a fresh `clientOrderId` and ours as `origClientOrderId`).
     original_client_id_key: str | None = None
     balance_params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # The key of the raw balance answer that must hold a list of assets: ccxt reads a
+    # garbage answer as an empty account, which lyrad must not believe.
+    balance_list_key: str | None = None
     default_retry_after_s: float = 60.0  # a 429 without Retry-After
     ban_retry_after_s: float = 120.0  # a 418 without Retry-After
     safety: float = 0.8  # share of each window lyrad lets itself use
@@ -117,6 +120,7 @@ BINANCE = VenueQuirks(
     url_error_family="spot",
     original_client_id_key="origClientOrderId",
     balance_params=MappingProxyType({"omitZeroBalances": "true"}),
+    balance_list_key="balances",
 )
 
 _KNOWN: Mapping[str, VenueQuirks] = MappingProxyType({BINANCE.exchange_id: BINANCE})

@@ -268,3 +268,16 @@ def test_garbage_balances_and_tickers_are_refused() -> None:
         parse_balances("v", {"free": {}})
     with pytest.raises(BadVenueResponse, match="bid: out of range"):
         parse_ticker("v", "BTC/USDT", {"bid": "-1"}, 0)
+
+
+@pytest.mark.parametrize("info", ["<html>", [1, 2], {"balances": "lots"}, {"balances": [1]}, {}])
+def test_a_garbage_account_is_not_an_empty_one(info: object) -> None:
+    raw = {"info": info, "free": {}, "used": {}}
+    with pytest.raises(BadVenueResponse, match="balance"):
+        parse_balances("v", raw, list_key="balances")
+    assert parse_balances("v", {**raw, "info": {"balances": []}}, list_key="balances") == []
+
+
+def test_a_ticker_without_any_price_is_garbage() -> None:
+    with pytest.raises(BadVenueResponse, match="no price at all"):
+        parse_ticker("v", "BTC/USDT", {"bid": None, "symbol": "BTC/USDT"}, 0)
