@@ -22,13 +22,13 @@ from typing import Any, Protocol
 import structlog
 
 from lyrad.security.errors import AuditError
-from lyrad.security.files import atomic_write
 from lyrad.security.redaction import Redactor
 from lyrad.security.vault_format import canonical
 
 GENESIS = "0" * 64
 RECORD_FIELDS = frozenset({"seq", "ts", "event", "actor", "details", "prev", "hash"})
 _TAIL_CHUNK = 4096
+HEAD_BYTES = 128
 
 Clock = Callable[[], datetime]
 
@@ -151,7 +151,7 @@ class AuditLog:
                 prev = records[-1].hash
             _write_all(fd, b"".join(canonical(r.to_json()) + b"\n" for r in records))
             os.fsync(fd)
-            atomic_write(head_path(self.path), canonical({"seq": seq, "hash": prev}) + b"\n")
+            _write_head(self.path, seq, prev)
             return records[-1]
         finally:
             os.close(fd)
@@ -185,6 +185,18 @@ class AuditLog:
         except OSError as e:
             raise AuditError(f"{self.path}: cannot read: {e.strerror or e}") from None
         return records
+
+
+def _write_head(path: Path, seq: int, last_hash: str) -> None:
+    # Rewritten in place at a fixed size (one sector), so a crash cannot leave half of it.
+    text = canonical({"seq": seq, "hash": last_hash})
+    data = text.ljust(HEAD_BYTES - 1) + b"\n"
+    fd = os.open(head_path(path), os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        os.pwrite(fd, data, 0)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_all(fd: int, data: bytes) -> None:
