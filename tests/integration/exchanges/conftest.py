@@ -51,47 +51,53 @@ async def sim() -> AsyncIterator[SimServer]:
         yield server
 
 
+def new_adapter(
+    server: SimServer,
+    *,
+    account_index: int = 0,
+    api_key: str | None = None,
+    timeout_s: float = 5.0,
+    windows: tuple[RateLimitWindow, ...] = BINANCE.windows,
+    retry: RetryPolicy = FAST_RETRY,
+    **limiter_args: Any,
+) -> Built:
+    """An adapter for `server`, signed as one of its accounts, on a registry of its own."""
+    registry = CollectorRegistry()
+    metrics = VenueMetrics(registry)
+    clock = SystemClock()
+    limiter = WeightedRateLimiter(
+        VENUE,
+        windows,
+        clock=clock,
+        on_weight_used=lambda used: metrics.set_weight_used(VENUE, used),
+        **limiter_args,
+    )
+    info = server.accounts[account_index]
+    adapter = CcxtAdapter(
+        VENUE,
+        "binance",
+        base_url=server.base_url,
+        api_key=api_key or info.api_key,
+        secret=info.secret,
+        password=None,
+        timeout_s=timeout_s,
+        limiter=limiter,
+        metrics=metrics,
+        clock=clock,
+        retry=retry,
+    )
+    return Built(adapter, limiter, registry)
+
+
 @pytest_asyncio.fixture(loop_scope="module")
 async def build(sim: SimServer) -> AsyncIterator[Build]:
-    """Makes adapters (closed at the end) on a fresh registry each; faults cleared after."""
+    """Makes adapters (closed at the end) for the module's sim; faults cleared after."""
     made: list[CcxtAdapter] = []
 
-    async def make(
-        *,
-        account_index: int = 0,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout_s: float = 5.0,
-        windows: tuple[RateLimitWindow, ...] = BINANCE.windows,
-        retry: RetryPolicy = FAST_RETRY,
-        **limiter_args: Any,
-    ) -> Built:
-        registry = CollectorRegistry()
-        metrics = VenueMetrics(registry)
-        clock = SystemClock()
-        limiter = WeightedRateLimiter(
-            VENUE,
-            windows,
-            clock=clock,
-            on_weight_used=lambda used: metrics.set_weight_used(VENUE, used),
-            **limiter_args,
-        )
-        info = sim.accounts[account_index]
-        adapter = CcxtAdapter(
-            VENUE,
-            "binance",
-            base_url=base_url or sim.base_url,
-            api_key=api_key or info.api_key,
-            secret=info.secret,
-            password=None,
-            timeout_s=timeout_s,
-            limiter=limiter,
-            metrics=metrics,
-            clock=clock,
-            retry=retry,
-        )
-        made.append(adapter)
-        return Built(adapter, limiter, registry)
+    async def make(**kwargs: Any) -> Built:
+        built = new_adapter(sim, **kwargs)
+        made.append(built.adapter)
+        return built
 
     try:
         yield make

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from prometheus_client import CollectorRegistry
 from structlog.testing import capture_logs
 
 from lyrad.domain.errors import (
@@ -19,21 +18,17 @@ from lyrad.domain.errors import (
 from lyrad.domain.values import OrderType, Side
 from lyrad.domain.venue import OrderRequest, VenueOrderStatus
 from lyrad.exchanges.ccxt_adapter import CcxtAdapter
-from lyrad.exchanges.clock import SystemClock
-from lyrad.exchanges.metrics import VenueMetrics
-from lyrad.exchanges.quirks import BINANCE
-from lyrad.exchanges.rate_limit import WeightedRateLimiter
 from lyrad.exchanges.retry import RetryPolicy
 from lyrad.sim.server import SimServer
 from tests.integration.exchanges.conftest import (
-    FAST_RETRY,
     VENUE,
     Build,
     last_seq,
+    new_adapter,
     requests_since,
     set_faults,
 )
-from tests.support.sim import account, admin
+from tests.support.sim import account, admin, scenario
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -199,14 +194,7 @@ async def test_a_429_pauses_every_caller(build: Build, sim: SimServer) -> None:
 
 async def test_a_request_that_never_left_is_retryable_even_for_an_order() -> None:
     async with SimServer(scenario="calm", seed=3, accounts=[account("solo")]) as server:
-        info = server.accounts[0]
-        clock = SystemClock()
-        adapter = CcxtAdapter(
-            VENUE, "binance", base_url=server.base_url, api_key=info.api_key,
-            secret=info.secret, password=None, timeout_s=2,
-            limiter=WeightedRateLimiter(VENUE, BINANCE.windows, clock=clock),
-            metrics=VenueMetrics(CollectorRegistry()), clock=clock, retry=FAST_RETRY,
-        )  # fmt: skip
+        adapter = new_adapter(server, timeout_s=2).adapter
         request = await resting_order(adapter, "it-refused-1")
     try:
         with pytest.raises(RetryableVenueError) as excinfo:
@@ -215,3 +203,20 @@ async def test_a_request_that_never_left_is_retryable_even_for_an_order() -> Non
         assert "never left" in excinfo.value.reason
     finally:
         await adapter.close()
+
+
+async def test_a_refused_timestamp_resyncs_the_clock_and_the_read_succeeds() -> None:
+    # The server's clock is 5 s behind: ccxt's timestamps are "ahead of the server's time"
+    # until the adapter measures the offset.
+    skewed = scenario("clock_skew", clock_skew_ms=-5000)
+    async with SimServer(scenario=skewed, seed=3, accounts=[account("solo")]) as server:
+        built = new_adapter(server)
+        try:
+            balances = await built.adapter.fetch_balances()
+        finally:
+            await built.adapter.close()
+        tries = [r for r in await requests_since(server, 0) if r["path"] == "/api/v3/account"]
+    assert {b.asset for b in balances} == {"USDT", "BTC", "ETH"}
+    assert [r["status"] for r in tries] == [400, 200]
+    assert built.count("fetch_balances", "retryable") == 1
+    assert built.count("fetch_time", "ok") == 1
