@@ -54,6 +54,10 @@ _PRECISION_MODES = {
 }
 
 
+# What ccxt raises when an answer is not what its parser expects.
+_PARSE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError)
+
+
 def failure_class_names(error: BaseException) -> tuple[str, ...]:
     """The ccxt classes of `error`, most specific first (what errors.translate reads)."""
     return tuple(c.__name__ for c in type(error).__mro__ if issubclass(c, CcxtError))
@@ -108,6 +112,7 @@ class CcxtAdapter:
         self._session: aiohttp.ClientSession | None = None
         self._markets: Mapping[str, Market] = MappingProxyType({})
         self._closed = False
+        self._resync_due = False
         metrics.register_venue(venue)
 
     def _route_to(self, base_url: str) -> None:
@@ -377,22 +382,19 @@ class CcxtAdapter:
         if self._closed:
             raise VenueFatal(self._venue, "the adapter is closed")
         exchange = self._open()
+        if self._resync_due and endpoint is not Endpoint.FETCH_TIME:
+            self._resync_due = False
+            await self._resync_time()
         ticket = await self._limiter.acquire(weight, orders=orders)
         started = self._clock.monotonic()
         with probing() as probe:
             try:
                 raw = await send(exchange)
             except CcxtError as e:
-                error = await self._failed(endpoint, e, probe, ticket)
-                raise error from e
-            except (
-                TypeError,
-                ValueError,
-                KeyError,
-                IndexError,
-                AttributeError,
-                ArithmeticError,
-            ) as e:
+                raise self._failed(endpoint, e, probe, ticket) from e
+            except _PARSE_ERRORS as e:
+                if probe.status is None:
+                    raise  # not about an answer: a fault on our side
                 # ccxt choked on an answer it could not parse.
                 self._limiter.observe(ticket, probe.status, probe.headers)
                 raise BadVenueResponse(
@@ -405,7 +407,7 @@ class CcxtAdapter:
         self._limiter.observe(ticket, probe.status, probe.headers)
         return raw
 
-    async def _failed(
+    def _failed(
         self, endpoint: Endpoint, e: CcxtError, probe: RequestProbe, ticket: Ticket
     ) -> VenueError:
         e.args = tuple(scrub(str(arg), self._secrets) for arg in e.args)
@@ -419,11 +421,11 @@ class CcxtAdapter:
             write=endpoint.is_write,
             default_retry_after_s=self._quirks.default_retry_after_s,
         )
-        if disposition_of(names) is Disposition.CLOCK and endpoint is not Endpoint.FETCH_TIME:
-            await self._resync_after_clock_error()
+        if disposition_of(names) is Disposition.CLOCK:
+            self._resync_due = True  # before the next request, whoever makes it
         return error
 
-    async def _resync_after_clock_error(self) -> None:
+    async def _resync_time(self) -> None:
         try:
             await self._sync_time()
         except VenueError as error:
