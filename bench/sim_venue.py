@@ -2,9 +2,10 @@
 
 The subject: `SimServer` (Binance dialect, auth, rate limiter, faults, request log, engine)
 driven by `ccxt.async_support.binance` placing a far-from-market limit order and cancelling
-it, sequentially and with 8 concurrent workers. The baseline: a bare aiohttp handler that
-answers the same two calls with a fixed order JSON, driven by the same ccxt client. Client
-and server share one event loop, as when `lyrad run` starts the sim as a component.
+it, sequentially and with 8 concurrent workers (best of three alternating rounds each, as
+the machine is shared). The baseline: a bare aiohttp handler that answers the same two calls
+with a fixed order JSON, driven by the same ccxt client. Client and server share one event
+loop, as when `lyrad run` starts the sim as a component.
 Target: at least 50% of the baseline's rate.
 """
 
@@ -26,9 +27,10 @@ from tests.support.ccxt_sim import TEST_TWEAKS, sim_config
 from tests.support.sim import account, scenario
 
 TARGET_RATIO = 0.5
-SEQUENTIAL_PAIRS = 400
-CONCURRENT_PAIRS = 800
+SEQUENTIAL_PAIRS = 150
+CONCURRENT_PAIRS = 320
 WORKERS = 8
+ROUNDS = 3  # venue and baseline alternate; the best round of each counts (load is shared)
 UNLIMITED = RateLimitSpec(
     request_weight_per_minute=10**12, orders_per_10s=10**12, orders_per_day=10**15
 )
@@ -129,9 +131,11 @@ async def _run() -> list[tuple[str, float, float]]:
                     ("sequential", SEQUENTIAL_PAIRS, 1),
                     (f"{WORKERS} concurrent", CONCURRENT_PAIRS, WORKERS),
                 ):
-                    venue_rate = await _rate(subject, pairs, workers)
-                    ceiling_rate = await _rate(ceiling, pairs, workers)
-                    results.append((label, venue_rate, ceiling_rate))
+                    venue_rates, ceiling_rates = [], []
+                    for _ in range(ROUNDS):
+                        venue_rates.append(await _rate(subject, pairs, workers))
+                        ceiling_rates.append(await _rate(ceiling, pairs, workers))
+                    results.append((label, max(venue_rates), max(ceiling_rates)))
             finally:
                 await subject.close()
                 await ceiling.close()
