@@ -32,7 +32,9 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 def _registrars() -> list[Registrar]:
     # Imported here so `lyrad --help` stays cheap and each part owns its own parser.
     from lyrad.config import commands as config_commands
+    from lyrad.http import client_commands
     from lyrad.runtime import commands as runtime_commands
+    from lyrad.security import commands as security_commands
     from lyrad.sim import cli as sim_cli
     from lyrad.trading import commands as trading_commands
 
@@ -41,6 +43,8 @@ def _registrars() -> list[Registrar]:
         config_commands.register,
         trading_commands.register,
         sim_cli.register,
+        security_commands.register,
+        client_commands.register,
     ]
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import structlog
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import CollectorRegistry
@@ -56,6 +57,7 @@ class Harness:
     registry: CollectorRegistry
     tokens: dict[Role, str]
     delays: list[float] = field(default_factory=list)
+    logs: list[MutableMapping[str, Any]] = field(default_factory=list)  # every log event
 
     async def call(
         self,
@@ -114,10 +116,11 @@ async def control_harness(
         redactor=redactor,
         sleep=sleep,
     )
-    tokens = {
-        role: store.create(role, timedelta(days=1), role.value, audit=audit, actor="test").token
-        for role in Role
-    }
     server = HttpServer(HttpConfig(), CollectorRegistry(), Ready(), registrars=[api.register])
-    async with TestClient(TestServer(server.build_app(), host="127.0.0.1")) as client:
-        yield Harness(client, fake, store, audit, clock, registry, tokens, delays)
+    with structlog.testing.capture_logs() as logs:
+        tokens = {
+            role: store.create(role, timedelta(days=1), role.value, audit=audit, actor="t").token
+            for role in Role
+        }
+        async with TestClient(TestServer(server.build_app(), host="127.0.0.1")) as client:
+            yield Harness(client, fake, store, audit, clock, registry, tokens, delays, logs)
