@@ -161,10 +161,19 @@ def _transport(venue: str, failure: Failure, reason: str, *, write: bool) -> Ven
         return OrderRejected(venue, reason)  # ccxt calls some answered 4xx "not available"
     if not failure.sent and status is None:
         return RetryableVenueError(venue, f"the request never left: {reason}")
+    what = _what_happened(failure)
     if write:
         # Sent, then a timeout, a reset or a 5xx: the venue may have applied it.
-        return AmbiguousOutcome(venue, reason)
-    return RetryableVenueError(venue, reason)
+        return AmbiguousOutcome(venue, f"{what}: {reason}")
+    return RetryableVenueError(venue, f"{what}: {reason}")
+
+
+def _what_happened(failure: Failure) -> str:
+    if failure.status is not None:
+        return f"HTTP {failure.status}"
+    if "RequestTimeout" in failure.class_names:
+        return "no answer in time"
+    return "connection lost before the answer"
 
 
 # --- messages --------------------------------------------------------------------------

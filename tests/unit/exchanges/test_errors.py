@@ -251,3 +251,14 @@ def test_outcome_labels_are_the_metric_set() -> None:
     labels = [outcome_of(error) for error in samples]
     assert len(set(labels)) == len(samples)
     assert set(labels) <= set(OUTCOMES)
+
+
+def test_an_ambiguous_reason_says_what_happened() -> None:
+    timeout = Failure(("RequestTimeout", "NetworkError"), "POST http://h/api/v3/order", True)
+    assert run(timeout, write=True).reason == "no answer in time: POST http://h/api/v3/order"
+    reset = Failure(("ExchangeNotAvailable", "NetworkError"), "POST http://h/o", True)
+    assert run(reset, write=True).reason.startswith("connection lost before the answer")
+    answered = Failure(
+        ("ExchangeNotAvailable",), '{"code":-1001,"msg":"Internal error."}', True, 503
+    )
+    assert run(answered, write=False).reason == "HTTP 503: -1001: Internal error."
