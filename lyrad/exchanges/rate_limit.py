@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import structlog
 
 from lyrad.exchanges.clock import Clock
-from lyrad.exchanges.quirks import RateLimitWindow
+from lyrad.exchanges.quirks import RateLimitWindow, VenueQuirks
 
 log = structlog.get_logger("lyrad.exchanges.rate_limit", component="exchanges")
 
@@ -66,6 +66,26 @@ class WeightedRateLimiter:
         self._paused_until_ms = 0
         self._waiting = 0
         self._lock = asyncio.Lock()
+
+    @classmethod
+    def for_venue(
+        cls,
+        venue: str,
+        quirks: VenueQuirks,
+        *,
+        clock: Clock,
+        on_weight_used: Callable[[int], None] | None = None,
+    ) -> WeightedRateLimiter:
+        """The limiter with the venue's windows, safety margin and default waits."""
+        return cls(
+            venue,
+            quirks.windows,
+            clock=clock,
+            safety=quirks.safety,
+            default_retry_after_s=quirks.default_retry_after_s,
+            ban_retry_after_s=quirks.ban_retry_after_s,
+            on_weight_used=on_weight_used,
+        )
 
     def set_clock_offset_ms(self, offset_ms: int) -> None:
         """Venue time minus local time, so windows roll over when the venue's do."""

@@ -165,9 +165,15 @@ async def test_used_weight_is_reported() -> None:
     assert seen == [5, 42]
 
 
-def test_binance_budgets_keep_a_safety_margin() -> None:
-    limits = WeightedRateLimiter("b", BINANCE.windows, clock=FakeClock(), safety=BINANCE.safety)
-    assert limits.used("weight_1m") == 0
+async def test_binance_budgets_keep_a_safety_margin() -> None:
+    clock = FakeClock(START_MS)
+    limits = WeightedRateLimiter.for_venue("b", BINANCE, clock=clock)
+    for _ in range(48):
+        await limits.acquire(100)  # 4800 = 80% of 6000
+    assert clock.sleeps == []
+    await limits.acquire(1)
+    assert clock.now_ms == (START_MS // MINUTE_MS + 1) * MINUTE_MS
+    assert limits.used("weight_1m") == 1
     with pytest.raises(KeyError):
         limits.used("nope")
     with pytest.raises(ValueError, match="safety"):
