@@ -139,7 +139,7 @@ class ControlApi:
             principal = await self._gate.admit(request, route.name, route.permission)
             return await route.handler(Call(request, principal))
         except ApiError as e:
-            return error(e.status, e.message, e.headers)
+            return error(e.status, self._safe(e.message), e.headers)
         except ControlError as e:
             return error(e.status, self._safe(str(e)))
         except web.HTTPException as e:
@@ -150,6 +150,19 @@ class ControlApi:
 
     def _safe(self, text: str) -> str:
         return self._redactor.redact_text(text) if self._redactor else text
+
+    def _scrub(self, value: Any) -> Any:
+        """Every string in an answer with known secrets masked (keys stay as they are)."""
+        if isinstance(value, str):
+            return self._safe(value)
+        if isinstance(value, dict):
+            return {k: self._scrub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._scrub(v) for v in value]
+        return value
+
+    def _ok(self, body: Any, status: int = 200) -> web.Response:
+        return ok(self._scrub(body), status)
 
     # --- auditing: an action runs only after its record is durable -------------------
 
@@ -178,15 +191,15 @@ class ControlApi:
     # --- reads ------------------------------------------------------------------------
 
     async def _status(self, call: Call) -> web.Response:
-        return ok(plain(await self._plane.status()))
+        return self._ok(plain(await self._plane.status()))
 
     async def _orders(self, call: Call) -> web.Response:
         q = read_query(call.request, OrdersQuery)
         query = OrderQuery(q.state == "open", q.venue, q.symbol, q.limit)
-        return ok({"orders": plain(await self._plane.orders(query))})
+        return self._ok({"orders": plain(await self._plane.orders(query))})
 
     async def _positions(self, call: Call) -> web.Response:
-        return ok({"positions": plain(await self._plane.positions())})
+        return self._ok({"positions": plain(await self._plane.positions())})
 
     async def _read_audit(self, call: Call) -> web.Response:
         q = read_query(call.request, AuditQuery)
@@ -195,7 +208,7 @@ class ControlApi:
         except AuditError as e:
             raise ApiError(503, str(e)) from None
         last = records[-1].seq if records else q.after
-        return ok({"records": [r.to_json() for r in records], "next_after": last})
+        return self._ok({"records": [r.to_json() for r in records], "next_after": last})
 
     # --- trading ----------------------------------------------------------------------
 
@@ -222,14 +235,14 @@ class ControlApi:
                 call.actor,
                 {"intent_id": outcome.intent_id, "reason": outcome.reason},
             )
-            return web.json_response(
+            return self._ok(
                 {
                     "error": f"rejected by the risk gate: {outcome.reason}",
                     "intent_id": outcome.intent_id,
                 },
                 status=422,
             )
-        return ok(plain(outcome), status=201)
+        return self._ok(plain(outcome), status=201)
 
     async def _cancel(self, call: Call) -> web.Response:
         order_id = call.request.match_info["id"]
@@ -242,7 +255,7 @@ class ControlApi:
             {"client_order_id": order_id},
             lambda: self._plane.cancel(order_id),
         )
-        return ok(plain(outcome), status=202)
+        return self._ok(plain(outcome), status=202)
 
     # --- operations -------------------------------------------------------------------
 
@@ -255,7 +268,7 @@ class ControlApi:
             {"flatten": body.flatten, "reason": body.reason},
             lambda: self._plane.halt(body.flatten, reason),
         )
-        return ok(plain(status))
+        return self._ok(plain(status))
 
     async def _resume(self, call: Call) -> web.Response:
         body = await read_body(call.request, ResumeBody, self._config.max_body_bytes)
@@ -263,7 +276,7 @@ class ControlApi:
         status = await self._perform(
             call, "resume", {"reason": body.reason}, lambda: self._plane.resume(reason)
         )
-        return ok(plain(status))
+        return self._ok(plain(status))
 
     async def _reload(self, call: Call) -> web.Response:
         await read_body(call.request, EmptyBody, self._config.max_body_bytes)
@@ -271,13 +284,13 @@ class ControlApi:
         if not outcome.applied:
             await self._note("config_reload_refused", call.actor, {"message": outcome.message})
             return error(422, f"config not applied: {self._safe(outcome.message)}")
-        return ok(plain(outcome))
+        return self._ok(plain(outcome))
 
     # --- tokens -----------------------------------------------------------------------
 
     async def _list_tokens(self, call: Call) -> web.Response:
         now = self._tokens.now()
-        return ok({"tokens": [r.public_json(now) for r in self._tokens.records()]})
+        return self._ok({"tokens": [r.public_json(now) for r in self._tokens.records()]})
 
     async def _create_token(self, call: Call) -> web.Response:
         body = await read_body(call.request, TokenBody, self._config.max_body_bytes)
@@ -294,9 +307,12 @@ class ControlApi:
             raise ApiError(400, str(e)) from None
         except AuditError:
             raise ApiError(503, "audit log unavailable; the token was not created") from None
+        answer = self._ok(
+            {"token": issued.token, **issued.record.public_json(self._tokens.now())}, 201
+        )
         if self._redactor is not None:
-            self._redactor.register(issued.token)
-        return ok({"token": issued.token, **issued.record.public_json(self._tokens.now())}, 201)
+            self._redactor.register(issued.token)  # from now on, never in a log line
+        return answer
 
     async def _revoke_token(self, call: Call) -> web.Response:
         token_id = call.request.match_info["id"]
@@ -311,7 +327,7 @@ class ControlApi:
             raise ApiError(404, str(e)) from None
         except AuditError:
             raise ApiError(503, "audit log unavailable; the token was not revoked") from None
-        return ok(record.public_json(self._tokens.now()))
+        return self._ok(record.public_json(self._tokens.now()))
 
 
 @web.middleware

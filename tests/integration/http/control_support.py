@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Mapping, MutableMapping
 from contextlib import asynccontextmanager
@@ -94,7 +95,9 @@ async def control_harness(
     config: ControlConfig | None = None,
     plane: FakeControlPlane | None = None,
     redactor: Redactor | None = None,
+    capture_logs: bool = True,
 ) -> AsyncIterator[Harness]:
+    """With `capture_logs`, log events are collected in `Harness.logs` instead of printed."""
     clock = Clock()
     cfg = config or ControlConfig(tokens_path=tmp_path / "tokens.json")
     store = TokenStore(cfg.tokens_path, now=clock.now, max_lifetime=cfg.max_token_lifetime)
@@ -117,7 +120,8 @@ async def control_harness(
         sleep=sleep,
     )
     server = HttpServer(HttpConfig(), CollectorRegistry(), Ready(), registrars=[api.register])
-    with structlog.testing.capture_logs() as logs:
+    logs: list[MutableMapping[str, Any]] = []
+    with structlog.testing.capture_logs() if capture_logs else contextlib.nullcontext(logs) as logs:
         tokens = {
             role: store.create(role, timedelta(days=1), role.value, audit=audit, actor="t").token
             for role in Role
