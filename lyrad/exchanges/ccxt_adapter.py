@@ -9,6 +9,7 @@ whose text is scrubbed of URLs' query strings and signatures first.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import random
 import ssl
@@ -26,6 +27,7 @@ from lyrad.domain.errors import (
     AmbiguousOutcome,
     BadVenueResponse,
     OrderRejected,
+    RateLimited,
     VenueError,
     VenueFatal,
 )
@@ -82,6 +84,7 @@ class CcxtAdapter:
         quirks: VenueQuirks | None = None,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        write_queue_timeout_s: float = 2.0,
     ) -> None:
         exchange_class = getattr(ccxt_async, exchange_id, None)
         if not isinstance(exchange_class, type):
@@ -93,6 +96,7 @@ class CcxtAdapter:
         self._clock = clock
         self._retry = retry or RetryPolicy()
         self._rng = rng or random.Random()
+        self._write_queue_timeout_s = write_queue_timeout_s
         self._secrets = tuple(s for s in (api_key, secret, password) if s)
         self._exchange: Any = exchange_class(
             {
@@ -385,7 +389,7 @@ class CcxtAdapter:
         if self._resync_due and endpoint is not Endpoint.FETCH_TIME:
             self._resync_due = False
             await self._resync_time()
-        ticket = await self._limiter.acquire(weight, orders=orders)
+        ticket = await self._admit(endpoint, weight, orders)
         started = self._clock.monotonic()
         with probing() as probe:
             try:
@@ -406,6 +410,18 @@ class CcxtAdapter:
                 ).observe(self._clock.monotonic() - started)
         self._limiter.observe(ticket, probe.status, probe.headers)
         return raw
+
+    async def _admit(self, endpoint: Endpoint, weight: int, orders: int) -> Ticket:
+        # A write held back too long is refused as certainly unsent, rather than left to the
+        # caller's own timeout, after which nobody could tell whether it had been sent.
+        if not endpoint.is_write:
+            return await self._limiter.acquire(weight, orders=orders)
+        try:
+            async with asyncio.timeout(self._write_queue_timeout_s):
+                return await self._limiter.acquire(weight, orders=orders)
+        except TimeoutError:
+            wait = max(self._limiter.paused_for_s(), self._write_queue_timeout_s)
+            raise RateLimited(self._venue, "held back by lyrad's rate limiter", wait) from None
 
     def _failed(
         self, endpoint: Endpoint, e: CcxtError, probe: RequestProbe, ticket: Ticket

@@ -59,6 +59,7 @@ def new_adapter(
     timeout_s: float = 5.0,
     windows: tuple[RateLimitWindow, ...] = BINANCE.windows,
     retry: RetryPolicy = FAST_RETRY,
+    write_queue_timeout_s: float = 2.0,
     **limiter_args: Any,
 ) -> Built:
     """An adapter for `server`, signed as one of its accounts, on a registry of its own."""
@@ -85,6 +86,7 @@ def new_adapter(
         metrics=metrics,
         clock=clock,
         retry=retry,
+        write_queue_timeout_s=write_queue_timeout_s,
     )
     return Built(adapter, limiter, registry)
 

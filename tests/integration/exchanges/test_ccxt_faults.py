@@ -192,6 +192,20 @@ async def test_a_429_pauses_every_caller(build: Build, sim: SimServer) -> None:
     assert allowed["time"] - refused["time"] >= 950
 
 
+async def test_an_order_held_back_by_the_limiter_is_refused_unsent(
+    build: Build, sim: SimServer
+) -> None:
+    built = await build(write_queue_timeout_s=0.2)
+    request = await resting_order(built.adapter, "it-held-1")
+    built.limiter.pause(30)  # as after a 429 with Retry-After: 30
+    before = await last_seq(sim)
+    with pytest.raises(RateLimited, match="held back") as excinfo:
+        await built.adapter.create_order(request)
+    assert excinfo.value.retry_after_s > 29
+    assert await requests_since(sim, before) == []
+    assert built.count("create_order", "rate_limited") == 1
+
+
 async def test_a_request_that_never_left_is_retryable_even_for_an_order() -> None:
     async with SimServer(scenario="calm", seed=3, accounts=[account("solo")]) as server:
         adapter = new_adapter(server, timeout_s=2).adapter
