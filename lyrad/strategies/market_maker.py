@@ -81,9 +81,10 @@ class MarketMaker:
         while True:
             try:
                 await self.requote()
-            except VenueError as e:
+            except* VenueError as group:
                 # The venue misbehaving is the breakers' business; we try again next round.
-                log.warning("requote_failed", strategy=self._name, error=str(e))
+                for error in group.exceptions:
+                    log.warning("requote_failed", strategy=self._name, error=str(error))
             await asyncio.sleep(interval)
 
     async def requote(self) -> None:
@@ -105,24 +106,33 @@ class MarketMaker:
             quote.free if quote else ZERO,
         )
         live = self._gateway.live_orders(config.venue, config.symbol)
-        for order in live:
-            if not any(
-                order.side is q.side and is_close(order, q, config.requote_tolerance_bps)
-                for q in wanted
-            ):
-                await self._gateway.cancel(order.client_order_id)
-        for q in wanted:
-            if any(o.side is q.side and is_close(o, q, config.requote_tolerance_bps) for o in live):
-                continue
-            await self._gateway.submit(
-                OrderIntent(
-                    intent_id=self._gateway.new_intent_id(self._name),
-                    venue=config.venue,
-                    symbol=config.symbol,
-                    side=q.side,
-                    type=OrderType.LIMIT,
-                    amount=q.amount,
-                    price=q.price,
-                    source=self._name,
-                )
-            )
+        tolerance = config.requote_tolerance_bps
+        stale = [
+            o
+            for o in live
+            if not any(o.side is q.side and is_close(o, q, tolerance) for q in wanted)
+        ]
+        missing = [
+            q
+            for q in wanted
+            if not any(o.side is q.side and is_close(o, q, tolerance) for o in live)
+        ]
+        # Both sides at once, as a market maker must: one slow answer does not freeze the other.
+        async with asyncio.TaskGroup() as tg:
+            for order in stale:
+                tg.create_task(self._gateway.cancel(order.client_order_id))
+        async with asyncio.TaskGroup() as tg:
+            for q in missing:
+                tg.create_task(self._gateway.submit(self._intent(q)))
+
+    def _intent(self, quote: Quote) -> OrderIntent:
+        return OrderIntent(
+            intent_id=self._gateway.new_intent_id(self._name),
+            venue=self._config.venue,
+            symbol=self._config.symbol,
+            side=quote.side,
+            type=OrderType.LIMIT,
+            amount=quote.amount,
+            price=quote.price,
+            source=self._name,
+        )

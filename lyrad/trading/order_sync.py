@@ -71,16 +71,19 @@ class OrderSync:
         """Journal what the venue reports: its fills, missing trades, then the state."""
         cid = order.client_order_id
         venue_id = venue_order.venue_order_id
-        await self.apply_fills(
-            dataclasses.replace(order, venue_order_id=venue_id), venue_order.fills
-        )
+        if venue_id and order.venue_order_id != venue_id and not order.state.is_terminal:
+            # First the venue's id (trades name only that), then the fills, then the state.
+            order = await self._journal.transition_order(
+                cid, order.state, venue_order_id=venue_id, event_kind="order_venue_id"
+            )
+        await self.apply_fills(order, venue_order.fills)
         current = await self._require(cid)
         if venue_order.filled > current.filled and self._adapter is not None:
             trades = await self._adapter.fetch_my_trades(
                 order.symbol, since_ms=max(0, order.created_ms - TRADE_LOOKBACK_MS)
             )
             mine = [t for t in trades if t.venue_order_id == venue_id]
-            await self.apply_fills(dataclasses.replace(current, venue_order_id=venue_id), mine)
+            await self.apply_fills(current, mine)
             current = await self._require(cid)
         if current.state.is_terminal:
             return current

@@ -87,6 +87,10 @@ class FakeVenue:
             timestamp_ms=self.now_ms,
         )
         self.orders[order.venue_order_id] = VenueSideOrder(order, [])
+        if request.price is not None and request.side is Side.BUY and request.price >= D(50010):
+            # Marketable: it takes at once, and the answer carries the fill (FULL response).
+            fill = self.fill(order.venue_order_id)
+            order = replace(self.orders[order.venue_order_id].order, fills=(fill,))
         if outcome is Outcome.LOST_AFTER_APPLY:
             raise AmbiguousOutcome(VENUE, "response lost")
         return order

@@ -200,3 +200,17 @@ async def test_live_orders_survive_a_restart(tmp_path: Path) -> None:
     async with rig(path, venue) as r:
         live = r.executor.live_orders(VENUE, "BTC/USDT")
         assert [o.client_order_id for o in live] == [result.client_order_id]
+
+
+async def test_an_order_filled_in_its_own_answer_keeps_the_venue_id(tmp_path: Path) -> None:
+    async with rig(tmp_path / "j.sqlite3") as r:
+        result = await r.executor.submit(r.intent(price="50100"))
+        assert result.client_order_id is not None
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.FILLED
+        assert order.venue_order_id is not None
+        assert order.filled == D("0.002")
+        assert (await r.journal.position(VENUE, "BTC/USDT")).quantity == D("0.002")
+        await r.reconciler.run_once()  # the same trade, seen again, changes nothing
+        assert len(await r.journal.fills()) == 1
