@@ -1,1 +1,1 @@
-"""Secrets handling: redaction (the vault, tokens and audit log come with the security work)."""
+"""Secrets and control: the vault, secret resolution, API tokens and roles, the audit log, redaction."""

@@ -153,16 +153,35 @@ def test_token_commands(paths: dict[str, Path], capsys: pytest.CaptureFixture[st
     assert token not in paths["audit"].read_text()
 
 
-def test_audit_verify_command(paths: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("change", "broken"),
+    [
+        ("alter", 2),
+        ("delete_first", 1),
+        ("delete_middle", 2),
+        ("delete_last", 3),
+        ("reorder", 2),
+    ],
+)
+def test_audit_verify_command(
+    paths: dict[str, Path], capsys: pytest.CaptureFixture[str], change: str, broken: int
+) -> None:
     for _ in range(3):
         assert tokens(paths, "create", "--role", "viewer", "--expires", "1h") == 0
     audit = ["audit", "verify", "--audit", str(paths["audit"])]
     capsys.readouterr()
     assert run_cli(audit) == 0
     assert capsys.readouterr().out == f"{paths['audit']}: 3 records, chain intact\n"
-    lines = paths["audit"].read_bytes().splitlines(keepends=True)
-    paths["audit"].write_bytes(lines[0] + lines[2])
+    a, b, c = paths["audit"].read_bytes().splitlines(keepends=True)
+    changed = {
+        "alter": a + b.replace(b'"role":"viewer"', b'"role":"admin"') + c,
+        "delete_first": b + c,
+        "delete_middle": a + c,
+        "delete_last": a + b,
+        "reorder": a + c + b,
+    }[change]
+    paths["audit"].write_bytes(changed)
     assert run_cli(audit) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"lyrad: audit: {paths['audit']}: record 2: ")
+    assert err.startswith(f"lyrad: audit: {paths['audit']}: record {broken}: "), err
     assert err.count("\n") == 1
