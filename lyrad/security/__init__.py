@@ -1,1 +1,1 @@
-"""Secrets and control: the vault, secret resolution, API tokens and roles, the audit log, redaction."""
+"""Secrets and control: the vault, secret references, API tokens and roles, audit, redaction."""
