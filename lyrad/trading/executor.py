@@ -262,7 +262,7 @@ class OrderExecutor:
         finally:
             self._metrics.order_ack_seconds.observe(time.monotonic() - started)
         self.remember(await sync.apply(order, answer))
-        log.info(
+        log.debug(
             "order_acknowledged",
             client_order_id=cid,
             venue_order_id=answer.venue_order_id,

@@ -71,6 +71,20 @@ class OrderSync:
         """Journal what the venue reports: its fills, missing trades, then the state."""
         cid = order.client_order_id
         venue_id = venue_order.venue_order_id
+        if (
+            not venue_order.fills
+            and venue_order.filled == order.filled
+            and not order.state.is_terminal
+        ):
+            # The common acknowledgement: nothing executed yet, one journal write.
+            target = target_state(order, venue_order.status)
+            if target is order.state and order.venue_order_id == venue_id:
+                return order
+            moved = await self._journal.transition_order(
+                cid, target, venue_order_id=venue_id, reason=reason
+            )
+            self._count(moved)
+            return moved
         if venue_id and order.venue_order_id != venue_id and not order.state.is_terminal:
             # First the venue's id (trades name only that), then the fills, then the state.
             order = await self._journal.transition_order(
