@@ -88,7 +88,6 @@ def test_several_cli_writers_at_once(tmp_path: Path) -> None:
         assert writer.returncode == 0, err
     listing = lyrad("vault", "list", *where)
     assert listing.stdout.split() == [f"entry{i}" for i in range(4)]
-    assert lyrad("vault", "verify", *where).stdout.endswith("4 entries, all intact\n")
     verified = lyrad("audit", "verify", "--audit", str(tmp_path / "audit.jsonl"))
     assert verified.stdout.endswith("5 records, chain intact\n")
 
