@@ -12,6 +12,7 @@ from lyrad.sim.engine.arith import EXACT, ZERO, exact
 from lyrad.sim.engine.filters import check_request
 from lyrad.sim.engine.liquidity import ladder, requote
 from lyrad.sim.engine.market import Market
+from lyrad.sim.engine.members import CANCELED
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.placement import place
 from lyrad.sim.engine.queries import window
@@ -25,7 +26,6 @@ from lyrad.sim.engine.types import (
     LiquidityProfile,
     OrderRequest,
     OrderSnapshot,
-    OrderStatus,
     RejectReason,
     SymbolSpec,
 )
@@ -164,7 +164,7 @@ class Engine:
             order = self._find(self._users[account], symbol, order_id, client_order_id)
             if not order.is_open:
                 raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
-            market.close(order, OrderStatus.CANCELED, now_ms)
+            market.close(order, CANCELED, now_ms)
             return order.snapshot()
         finally:
             setcontext(saved)
@@ -175,7 +175,7 @@ class Engine:
         market = self._market(symbol)
         out = []
         for order in list(self._users[account].open_orders[symbol].values()):
-            market.close(order, OrderStatus.CANCELED, now_ms)
+            market.close(order, CANCELED, now_ms)
             out.append(order.snapshot())
         return out
 

@@ -9,10 +9,10 @@ import string
 from decimal import Decimal
 from typing import NoReturn
 
+from lyrad.sim.engine.members import LIMIT, MARKET
 from lyrad.sim.engine.types import (
     EngineRejection,
     OrderRequest,
-    OrderType,
     RejectReason,
     SymbolSpec,
 )
@@ -32,7 +32,7 @@ def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None
     cid = req.client_order_id
     if cid is not None and (not 0 < len(cid) <= 36 or cid.strip(_CLIENT_ORDER_ID_CHARS)):
         _invalid("client order id must match [.A-Z:/a-z0-9_-]{1,36}")
-    if req.type is OrderType.MARKET:
+    if req.type is MARKET:
         _check_market_shape(req)
         _check_market_filters(spec, req, reference)
         return 0
@@ -48,7 +48,7 @@ def _check_limit(spec: SymbolSpec, req: OrderRequest) -> int:
         _invalid(f"price {price} and quantity {qty} must be positive numbers")
     if req.quote_quantity is not None:
         _invalid("quoteOrderQty is only allowed for MARKET")
-    if (req.time_in_force is None) is (req.type is OrderType.LIMIT):
+    if (req.time_in_force is None) is (req.type is LIMIT):
         _invalid("timeInForce is required for LIMIT and not allowed for LIMIT_MAKER")
     ticks, off_grid = divmod(price - spec.min_price, spec.tick_size)
     if off_grid or price < spec.min_price or (spec.max_price and price > spec.max_price):

@@ -15,15 +15,13 @@ from decimal import Decimal
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ROUNDING, ZERO, ceil_to, exact, floor_to
 from lyrad.sim.engine.market import Market
+from lyrad.sim.engine.members import BUY, CANCELED, GTC, LIMIT, SELL
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import (
     Fill,
     LiquidityProfile,
-    OrderStatus,
-    OrderType,
     Side,
     SymbolSpec,
-    TimeInForce,
 )
 
 Level = tuple[Decimal, Decimal]
@@ -71,18 +69,18 @@ def requote(
 ) -> None:
     """Replace the house's quotes in `market` by `bids` and `asks`."""
     for order in list(house.open_orders[market.symbol].values()):
-        market.close(order, OrderStatus.CANCELED, now_ms)
+        market.close(order, CANCELED, now_ms)
     for price, qty in bids:
-        _quote(market, house, Side.BUY, price, qty, now_ms)
+        _quote(market, house, BUY, price, qty, now_ms)
     for price, qty in asks:
-        _quote(market, house, Side.SELL, price, qty, now_ms)
+        _quote(market, house, SELL, price, qty, now_ms)
     market.house_intact = True
 
 
 def _quote(
     market: Market, house: AccountState, side: Side, price: Decimal, qty: Decimal, now_ms: int
 ) -> None:
-    is_buy = side is Side.BUY
+    is_buy = side is BUY
     need = price * qty if is_buy else qty
     tick = market.tick_of(price)
     if not qty or house.free[market.asset_held(is_buy)] < need:
@@ -93,8 +91,8 @@ def _quote(
         house,
         market.symbol,
         side,
-        OrderType.LIMIT,
-        TimeInForce.GTC,
+        LIMIT,
+        GTC,
         price,
         tick,
         qty,

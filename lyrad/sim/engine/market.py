@@ -14,6 +14,7 @@ from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.book import BookSide
 from lyrad.sim.engine.fastbuild import builder
+from lyrad.sim.engine.members import EXPIRED, FILLED, PARTIALLY_FILLED
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import Fill, OrderStatus, SymbolSpec
 
@@ -101,10 +102,10 @@ class Market:
             self.rest(order)
             return
         if not order.remaining:
-            order.status = OrderStatus.FILLED
+            order.status = FILLED
             self.release(order)
             return
-        order.status = OrderStatus.PARTIALLY_FILLED
+        order.status = PARTIALLY_FILLED
         need = order.price * order.remaining if order.is_buy else order.remaining
         self.release(order, order.locked - need)
         self.rest(order)
@@ -187,15 +188,15 @@ class Market:
             maker = level[0]
             if maker.owner is owner:  # self-trade prevention: EXPIRE_MAKER
                 level.popleft()
-                self._retire(maker, OrderStatus.EXPIRED, now_ms)
+                self._retire(maker, EXPIRED, now_ms)
                 continue
             qty = maker.remaining if maker.remaining < taker.remaining else taker.remaining
             self._settle(taker, maker, price, qty, now_ms, fills)
             if not maker.remaining:
                 level.popleft()
-                self._retire(maker, OrderStatus.FILLED, now_ms)
+                self._retire(maker, FILLED, now_ms)
             else:
-                maker.status = OrderStatus.PARTIALLY_FILLED
+                maker.status = PARTIALLY_FILLED
             if not taker.remaining:
                 return True
         return False

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.fastbuild import builder
+from lyrad.sim.engine.members import BUY, NEW, PARTIALLY_FILLED
 from lyrad.sim.engine.types import (
     Fill,
     OrderSnapshot,
-    OrderStatus,
     OrderType,
     Side,
     TimeInForce,
@@ -19,7 +19,7 @@ from lyrad.sim.engine.types import (
 if TYPE_CHECKING:
     from lyrad.sim.engine.accounts import AccountState
 
-_OPEN = frozenset({OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED})
+_OPEN = frozenset({NEW, PARTIALLY_FILLED})
 _build_snapshot = builder(OrderSnapshot)
 
 
@@ -70,7 +70,7 @@ class LiveOrder:
         self.owner = owner
         self.symbol = symbol
         self.side = side
-        self.is_buy = side is Side.BUY
+        self.is_buy = side is BUY
         self.type = type
         self.time_in_force = time_in_force
         self.price = price
@@ -80,7 +80,7 @@ class LiveOrder:
         self.orig_quote_qty = quote_qty
         self.executed_qty = ZERO
         self.cum_quote = ZERO
-        self.status = OrderStatus.NEW
+        self.status = NEW
         self.time_ms = now_ms
         self.update_time_ms = now_ms
         self.locked = ZERO

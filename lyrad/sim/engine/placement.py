@@ -11,17 +11,14 @@ from __future__ import annotations
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.market import Market
+from lyrad.sim.engine.members import BUY, EXPIRED, FILLED, FOK, GTC, LIMIT_MAKER, MARKET
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import (
     EngineRejection,
     Fill,
     OrderRequest,
     OrderSnapshot,
-    OrderStatus,
-    OrderType,
     RejectReason,
-    Side,
-    TimeInForce,
 )
 
 
@@ -34,7 +31,7 @@ def place(
     now_ms: int,
 ) -> OrderSnapshot:
     """Execute a validated request (limit price at index `tick`); the order and its fills."""
-    if req.type is OrderType.MARKET:
+    if req.type is MARKET:
         order, fills = _place_market(market, account, req, client_order_id, now_ms)
     else:
         order, fills = _place_limit(market, account, req, tick, client_order_id, now_ms)
@@ -53,14 +50,14 @@ def _place_limit(
     price, qty = req.price, req.quantity
     if price is None or qty is None:  # never, after validation
         raise EngineRejection(RejectReason.INVALID_PARAMETER, "price and quantity are required")
-    is_buy = req.side is Side.BUY
+    is_buy = req.side is BUY
     need, asset = (price * qty, market.quote) if is_buy else (qty, market.base)
     if account.free[asset] < need:
         raise _insufficient(asset)
-    is_maker_only = req.type is OrderType.LIMIT_MAKER
+    is_maker_only = req.type is LIMIT_MAKER
     if is_maker_only and market.crosses(is_buy, tick):
         raise EngineRejection(RejectReason.WOULD_MATCH, "order would immediately match and take")
-    tif = req.time_in_force or TimeInForce.GTC
+    tif = req.time_in_force or GTC
     order_id = market.next_order_id
     market.next_order_id = order_id + 1
     order = LiveOrder(
@@ -79,16 +76,16 @@ def _place_limit(
         asset,
     )
     fills: list[Fill] = []
-    if tif is TimeInForce.FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
-        order.status = OrderStatus.EXPIRED  # all or nothing: nothing
+    if tif is FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
+        order.status = EXPIRED  # all or nothing: nothing
         return order, fills
     market.lock(order, need)
     if not is_maker_only:
         market.take(order, tick, now_ms, fills)
-    if tif is TimeInForce.GTC:
+    if tif is GTC:
         market.rest_or_finish(order)
     else:
-        order.status = OrderStatus.EXPIRED if order.remaining else OrderStatus.FILLED
+        order.status = EXPIRED if order.remaining else FILLED
         market.release(order)
     return order, fills
 
@@ -96,7 +93,7 @@ def _place_limit(
 def _place_market(
     market: Market, account: AccountState, req: OrderRequest, client_order_id: str, now_ms: int
 ) -> tuple[LiveOrder, list[Fill]]:
-    is_buy = req.side is Side.BUY
+    is_buy = req.side is BUY
     qty, budget = req.quantity, req.quote_quantity
     if qty is not None:
         need = market.preview_qty(True, account, None, qty)[1] if is_buy else qty
@@ -114,7 +111,7 @@ def _place_market(
         market.symbol,
         req.side,
         req.type,
-        TimeInForce.GTC,
+        GTC,
         ZERO,
         0,
         qty or ZERO,
@@ -131,7 +128,7 @@ def _place_market(
         ran_out = market.take_quote(order, budget, now_ms, fills)
         order.orig_qty = order.executed_qty  # Binance reports what a quote order bought
         expired = ran_out or not order.executed_qty
-    order.status = OrderStatus.EXPIRED if expired else OrderStatus.FILLED
+    order.status = EXPIRED if expired else FILLED
     market.release(order)
     return order, fills
 
