@@ -1,0 +1,195 @@
+"""Matching engine throughput: a seeded mix of resting places, crossing orders and cancels.
+
+Two accounts trade BTCUSDT and ETHUSDT against each other and the house liquidity: 50% limit
+orders that rest (some inside the spread), 30% orders that cross (market by quantity, market
+by quote amount, limit IOC), 20% cancels of a random resting order. The reference price walks
+every 500 operations, which moves the house quotes (not counted as operations, but timed).
+The target is 100,000 engine operations per second in process.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lyrad.sim.engine import (
+    AccountSpec,
+    Engine,
+    EngineRejection,
+    LiquidityProfile,
+    OrderRequest,
+    OrderType,
+    Side,
+    SymbolSpec,
+    TimeInForce,
+)
+
+TARGET_OPS_PER_S = 100_000
+N_OPS = 200_000
+ROUNDS = 3
+REFERENCE_EVERY = 500
+SEED = 20240601
+D = Decimal
+
+
+def _spec(symbol: str, base: str, step: str, market_max: str) -> SymbolSpec:
+    return SymbolSpec(
+        symbol=symbol,
+        base=base,
+        quote="USDT",
+        tick_size=D("0.01"),
+        min_price=D("0.01"),
+        max_price=D("1000000"),
+        step_size=D(step),
+        min_qty=D(step),
+        max_qty=D("9000"),
+        market_step_size=D("0"),
+        market_min_qty=D("0"),
+        market_max_qty=D(market_max),
+        min_notional=D("5"),
+        max_notional=D("9000000"),
+    )
+
+
+SYMBOLS = (_spec("BTCUSDT", "BTC", "0.00001", "128"), _spec("ETHUSDT", "ETH", "0.0001", "5000"))
+START = {"BTCUSDT": D("60000"), "ETHUSDT": D("3000")}
+ACCOUNTS = tuple(
+    AccountSpec(
+        name, f"key-{name}", f"secret-{name}", {"USDT": D("1e12"), "BTC": D("1e7"), "ETH": D("1e8")}
+    )
+    for name in ("alice", "bob")
+)
+PROFILE = LiquidityProfile(D("2"), 20, D("1"), D("50000"))
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One planned operation: a request to place, or a cancel (request None) by `account`."""
+
+    account: str
+    request: OrderRequest | None
+    rests: bool
+    pick: float
+
+
+def _qty(rng: random.Random, spec: SymbolSpec, lo: int, hi: int) -> Decimal:
+    return spec.step_size * rng.randint(lo, hi)
+
+
+def _price(ref: Decimal, bps: float, tick: Decimal) -> Decimal:
+    return (ref * (1 + D(round(bps * 100)) / 1_000_000) // tick) * tick
+
+
+def _resting(rng: random.Random, who: str, spec: SymbolSpec, i: int) -> OrderRequest:
+    side = rng.choice((Side.BUY, Side.SELL))
+    away = rng.uniform(0.5, 30.0)  # bps from the start price; the closest sit inside the spread
+    price = _price(START[spec.symbol], -away if side is Side.BUY else away, spec.tick_size)
+    qty = _qty(rng, spec, 100, 5000) if spec.base == "BTC" else _qty(rng, spec, 200, 5000)
+    cid = f"b{i}" if i % 2 else None
+    return OrderRequest(
+        who, spec.symbol, side, OrderType.LIMIT, TimeInForce.GTC, qty, None, price, cid
+    )
+
+
+def _crossing(rng: random.Random, who: str, spec: SymbolSpec) -> OrderRequest:
+    side = rng.choice((Side.BUY, Side.SELL))
+    qty = _qty(rng, spec, 100, 5000) if spec.base == "BTC" else _qty(rng, spec, 200, 5000)
+    roll = rng.random()
+    if roll < 0.5:
+        return OrderRequest(who, spec.symbol, side, OrderType.MARKET, quantity=qty)
+    if roll < 0.7:
+        quote = D(rng.randint(10, 2000))
+        return OrderRequest(who, spec.symbol, side, OrderType.MARKET, quote_quantity=quote)
+    bps = 10.0 if side is Side.BUY else -10.0
+    price = _price(START[spec.symbol], bps, spec.tick_size)
+    return OrderRequest(who, spec.symbol, side, OrderType.LIMIT, TimeInForce.IOC, qty, None, price)
+
+
+def plan(n: int, seed: int) -> list[Step]:
+    """The seeded operation mix, built before timing starts."""
+    rng = random.Random(seed)
+    steps = []
+    for i in range(n):
+        who = rng.choice(("alice", "bob"))
+        spec = SYMBOLS[0] if rng.random() < 0.7 else SYMBOLS[1]
+        roll = rng.random()
+        if roll < 0.5:
+            steps.append(Step(who, _resting(rng, who, spec, i), True, 0.0))
+        elif roll < 0.8:
+            steps.append(Step(who, _crossing(rng, who, spec), False, 0.0))
+        else:
+            steps.append(Step(who, None, False, rng.random()))
+    return steps
+
+
+def reference_walk(n: int, seed: int) -> list[tuple[str, Decimal]]:
+    """(symbol, price) moves of a few basis points, one per REFERENCE_EVERY operations."""
+    rng = random.Random(seed + 1)
+    prices = dict(START)
+    moves = []
+    for i in range(n // REFERENCE_EVERY + 1):
+        symbol = SYMBOLS[i % 2].symbol
+        prices[symbol] = _price(prices[symbol], rng.uniform(-3.0, 3.0), D("0.01"))
+        moves.append((symbol, prices[symbol]))
+    return moves
+
+
+def run(engine: Engine, steps: list[Step], moves: list[tuple[str, Decimal]]) -> tuple[int, int]:
+    """Drive the engine through `steps`; returns (taker fills, rejected operations)."""
+    fills = rejected = 0
+    resting: dict[str, list[tuple[str, int]]] = {"alice": [], "bob": []}
+    place, cancel, move = engine.place_order, engine.cancel_order, engine.set_reference_price
+    for now, step in enumerate(steps):
+        if not now % REFERENCE_EVERY:
+            move(*moves[now // REFERENCE_EVERY], now)
+        request = step.request
+        try:
+            if request is not None:
+                snap = place(request, now)
+                fills += len(snap.fills)
+                if step.rests:
+                    resting[step.account].append((snap.symbol, snap.order_id))
+                continue
+            mine = resting[step.account]
+            if mine:  # cancel a random order placed to rest (it may have filled meanwhile)
+                i = int(step.pick * len(mine))
+                mine[i], mine[-1] = mine[-1], mine[i]
+                symbol, order_id = mine.pop()
+                cancel(step.account, symbol, order_id=order_id, now_ms=now)
+        except EngineRejection:
+            rejected += 1
+    return fills, rejected
+
+
+def main() -> None:
+    steps = plan(N_OPS, SEED)
+    moves = reference_walk(N_OPS, SEED)
+    mix = Counter("rest" if s.rests else "cancel" if s.request is None else "cross" for s in steps)
+    print(
+        f"  mix: {N_OPS} operations: {mix['rest']} resting limit orders, "
+        f"{mix['cross']} crossing orders, {mix['cancel']} cancels; the reference moves "
+        f"every {REFERENCE_EVERY}"
+    )
+    rates = []
+    for round_no in range(1, ROUNDS + 1):
+        engine = Engine(SYMBOLS, ACCOUNTS, PROFILE, SEED)
+        wall, cpu = time.perf_counter(), time.process_time()
+        fills, rejected = run(engine, steps, moves)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        rates.append(N_OPS / wall)
+        print(
+            f"  round {round_no}: {wall:.2f} s wall, {N_OPS / wall:,.0f} ops/s "
+            f"({N_OPS / cpu:,.0f} ops/s of CPU time); {fills} fills, "
+            f"{rejected} cancels of orders already filled"
+        )
+    best = max(rates)
+    print(f"  engine:   {best:12,.0f} ops/s (best of {ROUNDS} rounds, wall clock)")
+    print(f"  target:   {TARGET_OPS_PER_S:12,.0f} ops/s")
+    print(f"  ratio:    {best / TARGET_OPS_PER_S:12.2f}x target")
+
+
+if __name__ == "__main__":
+    main()
