@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import ssl
 import time
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from lyrad.config.sections import MarketMakerConfig, VenueConfig
 from lyrad.config.settings import Settings, load_settings
 from lyrad.config.types import SecretRef
+from lyrad.control_plane import DaemonControlPlane
 from lyrad.exchanges.adapter import ExchangeAdapter
 from lyrad.exchanges.ccxt_adapter import CcxtAdapter
 from lyrad.exchanges.clock import SystemClock
@@ -20,6 +22,9 @@ from lyrad.exchanges.metrics import VenueMetrics
 from lyrad.exchanges.quirks import quirks_for
 from lyrad.exchanges.rate_limit import WeightedRateLimiter
 from lyrad.exchanges.venue_service import VenueService
+from lyrad.http.control import ControlApi
+from lyrad.http.control_plane import ReloadOutcome
+from lyrad.http.control_tls import exposure_problem, server_ssl_context
 from lyrad.http.server import HttpServer
 from lyrad.journal.component import JournalService
 from lyrad.journal.journal import Journal
@@ -32,15 +37,14 @@ from lyrad.runtime.sdnotify import SdNotifier
 from lyrad.runtime.signals import SignalIntents
 from lyrad.runtime.slot import Slot
 from lyrad.runtime.supervisor import Supervisor
+from lyrad.security.errors import SecurityError
 from lyrad.security.redaction import Redactor
+from lyrad.security.secrets import resolve_secret
+from lyrad.security.startup import SecurityServices, start_security
 from lyrad.strategies.market_maker import MarketMaker
 from lyrad.trading.metrics import TradingMetrics
 from lyrad.trading.service import ExecutionService, TradingCore, TradingHandle, VenueTrading
 from lyrad.trading.state import TradingState, TradingStateHolder
-
-
-class SecretUnavailable(Exception):
-    """A secret reference that cannot be resolved; the message names the reference only."""
 
 
 def wall_clock_ms() -> int:
@@ -64,6 +68,12 @@ class App:
         self.adapters: dict[str, ExchangeAdapter] = {}
         self._endpoints: dict[str, Slot[VenueEndpoint]] = {}
         self._limiters: dict[str, WeightedRateLimiter] = {}
+        self.security: SecurityServices | None = None
+        self.plane = DaemonControlPlane(
+            core=self.core, journal=self.journal, trading=self.trading, readiness=self._states
+        )
+        self.control_api: ControlApi | None = None
+        self._ssl: ssl.SSLContext | None = None
         daemon = settings.daemon
         self.supervisor = Supervisor(
             policy=RestartPolicy(
@@ -79,6 +89,31 @@ class App:
             rng=random.Random(),
         )
 
+    def start_security(self, settings: Settings) -> None:
+        """Audit log, vault, secrets, tokens, control API; SecurityError stops the start."""
+        problem = exposure_problem(settings.http.listen, settings.control)
+        if problem is not None:
+            raise SecurityError(problem)
+        self.security = start_security(
+            settings,
+            vault=settings.vault,
+            control=settings.control,
+            audit=settings.audit,
+            redactor=self.redactor,
+            environ=os.environ,
+        )
+        self._ssl = server_ssl_context(settings.control)
+        if settings.control.enabled:
+            self.control_api = ControlApi(
+                plane=self.plane,
+                tokens=self.security.tokens,
+                audit=self.security.audit,
+                config=settings.control,
+                monotonic=time.monotonic,
+                registry=self.registry,
+                redactor=self.redactor,
+            )
+
     # --- components -----------------------------------------------------------------------
 
     def components(self, settings: Settings) -> list[ComponentSpec]:
@@ -92,10 +127,11 @@ class App:
             if strategy.enabled:
                 specs.append(self._strategy_spec(name, strategy))
         http = settings.http
+        registrars = [self.control_api.register] if self.control_api is not None else []
         specs.append(
             ComponentSpec(
                 "http",
-                lambda: HttpServer(http, self.registry, self),
+                lambda: HttpServer(http, self.registry, self, registrars, self._ssl),
                 after=("executor",),
                 critical=True,
                 sections=frozenset({"http"}),
@@ -178,16 +214,8 @@ class App:
     def _resolve(self, ref: SecretRef | None) -> str | None:
         if ref is None:
             return None
-        if ref.scheme == "env":
-            value = os.environ.get(ref.target)
-            if not value:
-                raise SecretUnavailable(f"environment variable {ref.target} is not set")
-        elif ref.scheme == "literal":
-            value = ref.target
-        else:
-            raise SecretUnavailable(f"{ref}: the vault is not configured")
-        self.redactor.register(value)
-        return value
+        vault = self.security.vault if self.security is not None else None
+        return resolve_secret(ref, redactor=self.redactor, vault=vault, environ=os.environ)
 
     def _executor_spec(self, settings: Settings, venue_specs: list[ComponentSpec]) -> ComponentSpec:
         venues = {
@@ -236,6 +264,18 @@ class App:
         if self.trading.state is TradingState.ACTIVE:
             self.trading.set(TradingState.REDUCING, "daemon stopping")
 
+    def on_reload(self, applied: bool, message: str) -> None:
+        if self.security is not None:
+            self.security.audit.append(
+                "config_reloaded" if applied else "config_reload_refused",
+                "daemon",
+                {"message": message},
+            )
+
+    def _states(self) -> tuple[bool, dict[str, str]]:
+        ready, body = self.readiness()
+        return ready, {c["name"]: c["state"] for c in body["components"]}
+
     def readiness(self) -> tuple[bool, dict[str, Any]]:
         statuses = self.supervisor.statuses()
         venues_up = all(
@@ -264,6 +304,8 @@ async def run_daemon(settings: Settings, config_path: Path | None) -> bool:
     """Run until stopped; True for a clean stop, False when the daemon failed."""
     loop = asyncio.get_running_loop()
     app = App(settings)
+    app.apply(settings)  # logging first: security start-up reports through it
+    app.start_security(settings)
     intents = SignalIntents()
     intents.install(loop)
     try:
@@ -275,6 +317,12 @@ async def run_daemon(settings: Settings, config_path: Path | None) -> bool:
             metrics=app.metrics,
             intents=intents,
         )
+
+        async def reload() -> ReloadOutcome:
+            result = await daemon.reload()
+            return ReloadOutcome(result.applied, result.message, result.changed)
+
+        app.plane.set_reloader(reload)
         return await daemon.run() is Outcome.STOPPED
     finally:
         intents.uninstall(loop)

@@ -13,6 +13,14 @@ FIXED_FIELDS: tuple[tuple[str, str], ...] = (
     ("journal", "path"),
     ("http", "listen"),
     ("daemon", "instance_id"),
+    ("vault", "path"),
+    ("vault", "key_file"),
+    ("vault", "credential"),
+    ("control", "enabled"),
+    ("control", "tokens_path"),
+    ("control", "tls_cert"),
+    ("control", "tls_key"),
+    ("audit", "path"),
 )
 
 

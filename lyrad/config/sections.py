@@ -45,7 +45,6 @@ class LogConfig(Section):
 
 class HttpConfig(Section):
     listen: Listen = ListenAddress("127.0.0.1", 8787)
-    control_token: Secret | None = None
     metrics_render_timeout: Duration = timedelta(seconds=5)
 
 

@@ -23,6 +23,7 @@ from lyrad.config.sections import (
     MarketMakerConfig,
     VenueConfig,
 )
+from lyrad.security.config import AuditConfig, ControlConfig, VaultConfig
 
 
 def _default_venues() -> dict[str, VenueConfig]:
@@ -50,6 +51,9 @@ class Settings(BaseSettings):
     journal: JournalConfig = JournalConfig()
     venues: dict[str, VenueConfig] = Field(default_factory=_default_venues)
     strategies: dict[str, MarketMakerConfig] = Field(default_factory=_default_strategies)
+    vault: VaultConfig = VaultConfig()
+    control: ControlConfig = ControlConfig()
+    audit: AuditConfig = AuditConfig()
 
     @model_validator(mode="before")
     @classmethod

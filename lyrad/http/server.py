@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -34,11 +35,13 @@ class HttpServer:
         registry: CollectorRegistry,
         readiness: ReadinessView,
         registrars: Sequence[RouteRegistrar] = (),
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self._config = config
         self._registry = registry
         self._readiness = readiness
         self._registrars = registrars
+        self._ssl_context = ssl_context
 
     def build_app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY_BYTES)
@@ -54,7 +57,9 @@ class HttpServer:
         await runner.setup()
         try:
             listen = self._config.listen
-            site = web.TCPSite(runner, listen.host, listen.port, reuse_address=True)
+            site = web.TCPSite(
+                runner, listen.host, listen.port, reuse_address=True, ssl_context=self._ssl_context
+            )
             await site.start()
             log.info("http_listening", address=str(listen))
             ready()

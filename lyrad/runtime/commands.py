@@ -56,9 +56,14 @@ def _run(args: argparse.Namespace) -> ExitCode:
     import uvloop
 
     from lyrad.app import run_daemon
+    from lyrad.security.errors import SecurityError
 
     try:
         outcome_ok = uvloop.run(run_daemon(settings, args.config))
+    except SecurityError as e:
+        # A vault that will not open or a secret that is missing: a config problem.
+        print(f"lyrad: {e}", file=sys.stderr)
+        return ExitCode.CONFIG_ERROR
     except Exception:
         # Logging is configured by now and redacts; never a raw traceback on stderr.
         log.exception("daemon_crashed")

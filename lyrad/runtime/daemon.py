@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
@@ -20,6 +21,13 @@ from lyrad.runtime.signals import SignalIntents
 from lyrad.runtime.supervisor import StartupFailed, Supervisor
 
 log = structlog.get_logger("lyrad.daemon", component="daemon")
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    applied: bool
+    message: str
+    changed: tuple[str, ...] = ()
 
 
 class Outcome(Enum):
@@ -42,6 +50,10 @@ class Assembly(Protocol):
         """Trading stops taking risk before components stop."""
         ...
 
+    def on_reload(self, applied: bool, message: str) -> None:
+        """Told after every reload attempt (the audit log records it)."""
+        ...
+
 
 class Daemon:
     def __init__(
@@ -61,6 +73,7 @@ class Daemon:
         self._metrics = metrics
         self._intents = intents
         self._supervisor = assembly.supervisor
+        self._reload_lock = asyncio.Lock()  # SIGHUP and the control API may ask at once
 
     async def run(self) -> Outcome:
         self._assembly.apply(self.settings)
@@ -106,8 +119,12 @@ class Daemon:
             intents.reload_requested.clear()
             await self.reload()
 
-    async def reload(self) -> bool:
-        """Validate the file again; apply it, restarting only what changed. False if refused."""
+    async def reload(self) -> ReloadResult:
+        """Validate the file again; apply it, restarting only what changed."""
+        async with self._reload_lock:
+            return await self._reload()
+
+    async def _reload(self) -> ReloadResult:
         self._notifier.reloading()
         try:
             new = self._load()
@@ -115,7 +132,8 @@ class Daemon:
             self._metrics.config_reloads.labels(result="failure").inc()
             log.error("config_reload_refused", errors=list(e.lines))
             self._notifier.ready("reload refused: " + "; ".join(e.lines))
-            return False
+            self._assembly.on_reload(False, "; ".join(e.lines))
+            return ReloadResult(False, "; ".join(e.lines))
         plan = plan_reload(self.settings, new)
         for key in plan.refused:
             log.warning("config_field_not_reloadable", key=key, hint="restart the daemon")
@@ -126,7 +144,11 @@ class Daemon:
         self._metrics.config_last_reload_success.set(time.time())
         log.info("config_reloaded", changed=sorted(plan.changed), refused=list(plan.refused))
         self._notifier.ready("configuration reloaded")
-        return True
+        message = "applied" + (
+            f"; needs a restart: {', '.join(plan.refused)}" if plan.refused else ""
+        )
+        self._assembly.on_reload(True, message)
+        return ReloadResult(True, message, tuple(sorted(plan.changed)))
 
     async def _restart_changed(self, changed: frozenset[str]) -> None:
         specs = dependency_order(self._assembly.components(self.settings))

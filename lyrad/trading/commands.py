@@ -12,6 +12,7 @@ from lyrad.cli import ExitCode
 from lyrad.domain.errors import JournalError
 from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Position
+from lyrad.http.client_commands import add_remote_flag, run_remote_orders
 from lyrad.journal.readonly import JournalView, open_readonly
 from lyrad.runtime.commands import add_config_argument, load_or_report
 
@@ -24,6 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     orders.add_argument("--live", action="store_true", help="only orders the venue may hold")
     orders.add_argument("--json", action="store_true", help="one JSON array on stdout")
+    add_remote_flag(orders)
     orders.set_defaults(handler=_orders)
     positions = sub.add_parser("positions", help="list positions from the journal")
     add_config_argument(positions)
@@ -89,6 +91,8 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
 
 
 def _orders(args: argparse.Namespace) -> ExitCode:
+    if args.remote:
+        return run_remote_orders(args)
     view = _open(args)
     if view is None:
         return ExitCode.FAILURE

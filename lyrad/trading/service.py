@@ -22,6 +22,7 @@ from lyrad.strategies.base import SubmitResult
 from lyrad.trading.executor import OrderExecutor
 from lyrad.trading.gate import BasicGate
 from lyrad.trading.ids import ClientOrderIds
+from lyrad.trading.killswitch import restore_state
 from lyrad.trading.metrics import TradingMetrics
 from lyrad.trading.portfolio import Portfolio
 from lyrad.trading.reconciler import Reconciler, reconcile_safely
@@ -164,6 +165,7 @@ class ExecutionService:
         async with asyncio.TaskGroup() as tg:
             executor.bind(tg)
             await executor.load()
+            await restore_state(journal, self._trading)
             reconciled: dict[str, int] = {}
             for reconciler in reconcilers:
                 # At start nothing is sent before the journal agrees with every venue that is up.

@@ -153,6 +153,7 @@ def running_daemon(
             stderr=subprocess.STDOUT,
             env=env,
             text=True,
+            cwd=tmp_path,  # relative state paths (audit log, tokens, vault) land here
         )
     try:
         yield RunningDaemon(process, f"http://127.0.0.1:{port}", Notifications(sock), log_path)

@@ -72,7 +72,9 @@ def test_lifecycle_under_systemd(tmp_path: Path) -> None:
         daemon.signal(signal.SIGHUP)
         wait_for_metric(daemon, "lyrad_config_reloads_total", 'result="success"', 1.0)
         daemon.notifications.wait_for("RELOADING=1")
-        reloaded = [line for line in daemon.log().splitlines() if '"config_reloaded"' in line]
+        reloaded = [
+            line for line in daemon.log().splitlines() if '"event": "config_reloaded"' in line
+        ]
         assert json.loads(reloaded[-1])["changed"] == ["log"]
         assert daemon.metric("lyrad_config_reloads_total", 'result="failure"') == 1.0
 
@@ -97,9 +99,9 @@ def test_reload_restarts_only_the_changed_component(tmp_path: Path) -> None:
         wait_for_metric(daemon, "lyrad_config_reloads_total", 'result="success"', 1.0)
         log = daemon.log()
         assert '"component_reconfiguring"' in log
-        assert json.loads([line for line in log.splitlines() if '"config_reloaded"' in line][-1])[
-            "changed"
-        ] == ["http"]
+        assert json.loads(
+            [line for line in log.splitlines() if '"event": "config_reloaded"' in line][-1]
+        )["changed"] == ["http"]
         daemon.wait_ready()
         daemon.signal(signal.SIGTERM)
         assert daemon.wait_exit(timeout=10) == 0
