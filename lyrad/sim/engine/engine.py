@@ -12,9 +12,9 @@ from lyrad.sim.engine.arith import EXACT, ZERO, exact
 from lyrad.sim.engine.filters import check_request
 from lyrad.sim.engine.liquidity import ladder, requote
 from lyrad.sim.engine.market import Market
-from lyrad.sim.engine.members import CANCELED
+from lyrad.sim.engine.members import CANCELED, MARKET
 from lyrad.sim.engine.orders import LiveOrder
-from lyrad.sim.engine.placement import place
+from lyrad.sim.engine.placement import place_limit, place_market
 from lyrad.sim.engine.queries import window
 from lyrad.sim.engine.specs import check_account, check_profile, check_symbol
 from lyrad.sim.engine.types import (
@@ -143,7 +143,9 @@ class Engine:
                 client_order_id = f"{self._client_id_prefix}{market.next_order_id}"
             else:
                 account.check_client_id(market.symbol, client_order_id, now_ms)
-            return place(market, account, req, tick, client_order_id, now_ms)
+            if req.type is MARKET:
+                return place_market(market, account, req, client_order_id, now_ms)
+            return place_limit(market, account, req, tick, client_order_id, now_ms)
         finally:
             setcontext(saved)
 

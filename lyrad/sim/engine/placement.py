@@ -11,7 +11,7 @@ from __future__ import annotations
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.market import Market
-from lyrad.sim.engine.members import BUY, EXPIRED, FILLED, FOK, GTC, LIMIT_MAKER, MARKET
+from lyrad.sim.engine.members import BUY, EXPIRED, FILLED, FOK, GTC, LIMIT_MAKER
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import (
     EngineRejection,
@@ -22,7 +22,7 @@ from lyrad.sim.engine.types import (
 )
 
 
-def place(
+def place_limit(
     market: Market,
     account: AccountState,
     req: OrderRequest,
@@ -30,28 +30,15 @@ def place(
     client_order_id: str,
     now_ms: int,
 ) -> OrderSnapshot:
-    """Execute a validated request (limit price at index `tick`); the order and its fills."""
-    if req.type is MARKET:
-        order, fills = _place_market(market, account, req, client_order_id, now_ms)
-    else:
-        order, fills = _place_limit(market, account, req, tick, client_order_id, now_ms)
-    account.remember(order)
-    return order.snapshot(tuple(fills))
-
-
-def _place_limit(
-    market: Market,
-    account: AccountState,
-    req: OrderRequest,
-    tick: int,
-    client_order_id: str,
-    now_ms: int,
-) -> tuple[LiveOrder, list[Fill]]:
+    """Execute a validated LIMIT or LIMIT_MAKER at price index `tick`; the order and its fills."""
     price, qty = req.price, req.quantity
     if price is None or qty is None:  # never, after validation
         raise EngineRejection(RejectReason.INVALID_PARAMETER, "price and quantity are required")
     is_buy = req.side is BUY
-    need, asset = (price * qty, market.quote) if is_buy else (qty, market.base)
+    if is_buy:
+        need, asset = price * qty, market.quote
+    else:
+        need, asset = qty, market.base
     if account.free[asset] < need:
         raise _insufficient(asset)
     is_maker_only = req.type is LIMIT_MAKER
@@ -75,24 +62,28 @@ def _place_limit(
         now_ms,
         asset,
     )
+    account.remember(order)
     fills: list[Fill] = []
     if tif is FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
         order.status = EXPIRED  # all or nothing: nothing
-        return order, fills
+        return order.snapshot(())
     market.lock(order, need)
     if not is_maker_only:
         market.take(order, tick, now_ms, fills)
-    if tif is GTC:
-        market.rest_or_finish(order)
-    else:
+    if tif is not GTC:
         order.status = EXPIRED if order.remaining else FILLED
         market.release(order)
-    return order, fills
+    elif order.executed_qty:
+        market.rest_or_finish(order)
+    else:
+        market.rest(order)  # untouched: rests as placed, NEW, its lock exact
+    return order.snapshot(tuple(fills))
 
 
-def _place_market(
+def place_market(
     market: Market, account: AccountState, req: OrderRequest, client_order_id: str, now_ms: int
-) -> tuple[LiveOrder, list[Fill]]:
+) -> OrderSnapshot:
+    """Execute a validated MARKET order, by quantity or by quote amount; with its fills."""
     is_buy = req.side is BUY
     qty, budget = req.quantity, req.quote_quantity
     if qty is not None:
@@ -119,6 +110,7 @@ def _place_market(
         now_ms,
         asset,
     )
+    account.remember(order)
     market.lock(order, need)
     fills: list[Fill] = []
     if budget is None:
@@ -130,7 +122,7 @@ def _place_market(
         expired = ran_out or not order.executed_qty
     order.status = EXPIRED if expired else FILLED
     market.release(order)
-    return order, fills
+    return order.snapshot(tuple(fills))
 
 
 def _insufficient(asset: str) -> EngineRejection:
