@@ -309,6 +309,11 @@ class Market:
 
     # ---- previews (no mutation) ------------------------------------------------------
 
+    def buy_cost_bound(self, qty: Decimal) -> Decimal:
+        """At least what buying `qty` at market costs now: all of it at the worst ask."""
+        ticks = self.asks.ticks
+        return qty * self.asks.levels[ticks[-1]][0].price if ticks else ZERO
+
     def preview_qty(
         self, is_buy: bool, owner: AccountState, limit: int | None, qty: Decimal
     ) -> tuple[Decimal, Decimal]:

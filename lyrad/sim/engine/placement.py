@@ -8,6 +8,8 @@ amount the base the book would take for it. A taker's unused lock is returned at
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.market import Market
@@ -86,13 +88,8 @@ def place_market(
     """Execute a validated MARKET order, by quantity or by quote amount; with its fills."""
     is_buy = req.side is BUY
     qty, budget = req.quantity, req.quote_quantity
-    if qty is not None:
-        need = market.preview_qty(True, account, None, qty)[1] if is_buy else qty
-    elif budget is not None:
-        need = budget if is_buy else market.preview_quote(False, account, budget)[0]
-    else:  # never, after validation
-        raise EngineRejection(RejectReason.INVALID_PARAMETER, "quantity or quoteOrderQty needed")
     asset = market.asset_held(is_buy)
+    need = _market_need(market, account, is_buy, qty, budget)
     if account.free[asset] < need:
         raise _insufficient(asset)
     order = LiveOrder(
@@ -123,6 +120,28 @@ def place_market(
     order.status = EXPIRED if expired else FILLED
     market.release(order)
     return order.snapshot(tuple(fills))
+
+
+def _market_need(
+    market: Market,
+    account: AccountState,
+    is_buy: bool,
+    qty: Decimal | None,
+    budget: Decimal | None,
+) -> Decimal:
+    """What a market order must lock: enough for everything it can trade."""
+    if qty is not None:
+        if not is_buy:
+            return qty
+        # Buying by quantity: the worst ask bounds the cost; walk the book only when the
+        # account cannot afford the bound (the exact cost decides then).
+        bound = market.buy_cost_bound(qty)
+        if account.free[market.quote] >= bound:
+            return bound
+        return market.preview_qty(True, account, None, qty)[1]
+    if budget is None:  # never, after validation
+        raise EngineRejection(RejectReason.INVALID_PARAMETER, "quantity or quoteOrderQty needed")
+    return budget if is_buy else market.preview_quote(False, account, budget)[0]
 
 
 def _insufficient(asset: str) -> EngineRejection:

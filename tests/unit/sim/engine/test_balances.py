@@ -150,3 +150,12 @@ def test_every_asset_of_every_symbol_is_listed_even_at_zero() -> None:
         "ETH": 0,
         "BNB": 2,
     }
+
+
+def test_market_buy_by_quantity_affordable_only_at_the_best_prices_is_accepted() -> None:
+    engine = make_engine(accounts=[account("alice"), account("bob", USDT="31000")])
+    engine.place_order(limit("alice", SELL, "0.5", "60000"), 1)
+    engine.place_order(limit("alice", SELL, "1", "70000"), 1)  # the worst ask: 35000 for 0.5
+    taker = engine.place_order(market("bob", BUY, qty="0.5"), 2)
+    assert taker.cummulative_quote_qty == D("30000")
+    assert (free(engine, "bob", "USDT"), locked(engine, "bob", "USDT")) == (D("1000"), D(0))
