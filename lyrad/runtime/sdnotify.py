@@ -48,8 +48,12 @@ class SdNotifier:
             return
         message = "\n".join(f"{key}={value}" for key, value in fields.items()).encode()
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
+            # Non-blocking: a receiver that stops reading must never stall the event loop.
+            kind = socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK
+            with socket.socket(socket.AF_UNIX, kind) as sock:
                 sock.sendto(message, self._address)
+        except BlockingIOError:
+            log.warning("sd_notify_dropped", reason="the notification socket is full")
         except OSError as e:
             # Losing a notification must never take the daemon down; systemd will time us out.
             log.warning("sd_notify_failed", error=str(e))

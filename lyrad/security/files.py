@@ -49,6 +49,8 @@ def lock_path(path: Path) -> Path:
 @contextlib.contextmanager
 def exclusive_lock(path: Path) -> Iterator[None]:
     """Hold an advisory lock beside `path` so read-modify-write cycles never interleave."""
+    # A fresh install has no state directory yet; make it private, as systemd would.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE_MODE)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

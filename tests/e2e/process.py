@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -136,6 +137,8 @@ def running_daemon(
     config = tmp_path / "lyrad.toml"
     config.write_text(config_text.replace("{port}", str(port)).replace("{tmp}", str(tmp_path)))
     sock_path = str(tmp_path / "notify.sock")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(sock_path)  # left by an earlier daemon of the same test
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(sock_path)
     env = {

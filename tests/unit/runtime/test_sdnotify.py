@@ -1,5 +1,6 @@
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,3 +59,14 @@ def test_watchdog_interval_is_half_the_timeout_and_respects_the_pid() -> None:
 
 def test_a_vanished_socket_does_not_raise(tmp_path: Path) -> None:
     SdNotifier(str(tmp_path / "gone.sock")).ready("x")
+
+
+def test_a_receiver_that_stops_reading_never_blocks_the_sender(
+    notify_socket: tuple[socket.socket, str],
+) -> None:
+    _, path = notify_socket  # bound, never read: its queue fills up
+    notifier = SdNotifier(path)
+    sender = threading.Thread(target=lambda: [notifier.watchdog() for _ in range(5000)])
+    sender.start()
+    sender.join(timeout=30)
+    assert not sender.is_alive(), "sd_notify blocked on a full socket"
