@@ -66,7 +66,12 @@ def test_a_receiver_that_stops_reading_never_blocks_the_sender(
 ) -> None:
     _, path = notify_socket  # bound, never read: its queue fills up
     notifier = SdNotifier(path)
-    sender = threading.Thread(target=lambda: [notifier.watchdog() for _ in range(5000)])
+
+    def flood() -> None:
+        for _ in range(5000):
+            notifier.watchdog()
+
+    sender = threading.Thread(target=flood)
     sender.start()
     sender.join(timeout=30)
     assert not sender.is_alive(), "sd_notify blocked on a full socket"
