@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+import urllib.error
 from pathlib import Path
 
 import pytest
@@ -146,7 +147,10 @@ def wait_for_metric(daemon: object, name: str, labels: str, value: float) -> Non
     assert isinstance(daemon, RunningDaemon)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        if daemon.metric(name, labels) == value:
-            return
+        try:
+            if daemon.metric(name, labels) == value:
+                return
+        except (urllib.error.URLError, ConnectionError):
+            pass  # the HTTP component restarts when its section changed
         time.sleep(0.05)
     raise AssertionError(f"{name}{{{labels}}} never reached {value}; log:\n{daemon.log()}")
