@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, getcontext, setcontext
+from contextvars import Context
+from decimal import Decimal
 from types import MappingProxyType
 
 from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState
-from lyrad.sim.engine.arith import EXACT, ZERO, exact
+from lyrad.sim.engine.arith import ZERO, exact_method, new_exact_context
 from lyrad.sim.engine.filters import check_request
 from lyrad.sim.engine.liquidity import ladder, requote
 from lyrad.sim.engine.market import Market
@@ -66,6 +67,7 @@ class Engine:
         self._house = AccountState(house, specs, assets, is_house=True)
         self._liquidity = liquidity
         self._rng = random.Random(seed)
+        self.exact_context: Context = new_exact_context()
         self._client_id_prefix = f"sim{self._rng.getrandbits(32):08x}-"
 
     # ---- accounts ---------------------------------------------------------------------
@@ -78,7 +80,7 @@ class Engine:
         """The account called `name` (KeyError if unknown)."""
         return self._users[name].spec
 
-    @exact
+    @exact_method
     def balances(self, account: str) -> list[Balance]:
         """Free and locked balance of every asset (HOUSE_ACCOUNT gives the house's)."""
         return self._reader(account).balances()
@@ -89,7 +91,7 @@ class Engine:
 
     # ---- reference price and synthetic liquidity ----------------------------------------
 
-    @exact
+    @exact_method
     def set_reference_price(self, symbol: str, price: Decimal, now_ms: int) -> None:
         """Move the house quotes around `price`, filling the user orders they cross."""
         market = self._market(symbol)
@@ -100,7 +102,7 @@ class Engine:
         market.reference = price
         self._requote(market, now_ms)
 
-    @exact
+    @exact_method
     def set_liquidity(self, profile: LiquidityProfile, now_ms: int) -> None:
         """Change the synthetic book's shape for every symbol and rebuild the quotes now."""
         try:
@@ -129,25 +131,24 @@ class Engine:
 
     def place_order(self, req: OrderRequest, now_ms: int) -> OrderSnapshot:
         """Place an order; raise EngineRejection (nothing changed) if it is refused."""
-        saved = getcontext()  # what @exact does, inlined on the hottest path
-        setcontext(EXACT)
-        try:
-            market = self._markets.get(req.symbol) or self._market(req.symbol)
-            account = self._users[req.account]
-            if not (market.is_trading and account.spec.can_trade):
-                raise EngineRejection(RejectReason.TRADING_DISABLED, "trading is disabled")
-            tick = check_request(market.spec, req, market.reference)
-            client_order_id = req.client_order_id
-            if client_order_id is None:
-                # unique per account and symbol, because order ids are unique per symbol
-                client_order_id = f"{self._client_id_prefix}{market.next_order_id}"
-            else:
-                account.check_client_id(market.symbol, client_order_id, now_ms)
-            if req.type is MARKET:
-                return place_market(market, account, req, client_order_id, now_ms)
-            return place_limit(market, account, req, tick, client_order_id, now_ms)
-        finally:
-            setcontext(saved)
+        # exact_method spelled out: this path is hot enough for its *args/**kwargs to show
+        return self.exact_context.run(self._place_order, req, now_ms)
+
+    def _place_order(self, req: OrderRequest, now_ms: int) -> OrderSnapshot:
+        market = self._markets.get(req.symbol) or self._market(req.symbol)
+        account = self._users[req.account]
+        if not (market.is_trading and account.spec.can_trade):
+            raise EngineRejection(RejectReason.TRADING_DISABLED, "trading is disabled")
+        tick = check_request(market.spec, req, market.reference)
+        client_order_id = req.client_order_id
+        if client_order_id is None:
+            # unique per account and symbol, because order ids are unique per symbol
+            client_order_id = f"{self._client_id_prefix}{market.next_order_id}"
+        else:
+            account.check_client_id(market.symbol, client_order_id, now_ms)
+        if req.type is MARKET:
+            return place_market(market, account, req, client_order_id, now_ms)
+        return place_limit(market, account, req, tick, client_order_id, now_ms)
 
     def cancel_order(
         self,
@@ -159,19 +160,25 @@ class Engine:
         now_ms: int,
     ) -> OrderSnapshot:
         """Cancel an open order by id or client id."""
-        saved = getcontext()  # what @exact does, inlined on a hot path
-        setcontext(EXACT)
-        try:
-            market = self._market(symbol)
-            order = self._find(self._users[account], symbol, order_id, client_order_id)
-            if not order.is_open:
-                raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
-            market.close(order, CANCELED, now_ms)
-            return order.snapshot()
-        finally:
-            setcontext(saved)
+        run = self.exact_context.run  # exact_method spelled out, as in place_order
+        return run(self._cancel_order, account, symbol, order_id, client_order_id, now_ms)
 
-    @exact
+    def _cancel_order(
+        self,
+        account: str,
+        symbol: str,
+        order_id: int | None,
+        client_order_id: str | None,
+        now_ms: int,
+    ) -> OrderSnapshot:
+        market = self._market(symbol)
+        order = self._find(self._users[account], symbol, order_id, client_order_id)
+        if not order.is_open:
+            raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
+        market.close(order, CANCELED, now_ms)
+        return order.snapshot()
+
+    @exact_method
     def cancel_open_orders(self, account: str, symbol: str, now_ms: int) -> list[OrderSnapshot]:
         """Cancel every open order of `account` in `symbol` (oldest first)."""
         market = self._market(symbol)
@@ -250,7 +257,7 @@ class Engine:
             limit=limit,
         )
 
-    @exact
+    @exact_method
     def book(self, symbol: str, limit: int) -> BookSnapshot:
         """Depth of all accounts' orders and the synthetic quotes, aggregated per price."""
         market = self._market(symbol)

@@ -53,8 +53,13 @@ def _check_limit(spec: SymbolSpec, req: OrderRequest) -> int:
     ticks, off_grid = divmod(price - spec.min_price, spec.tick_size)
     if off_grid or price < spec.min_price or (spec.max_price and price > spec.max_price):
         raise EngineRejection(RejectReason.PRICE_FILTER, f"price {price} fails PRICE_FILTER")
-    check_lot_size(spec, qty)
-    check_notional(spec, price * qty)
+    # LOT_SIZE and NOTIONAL as check_lot_size and check_notional state them, inlined here
+    # because every limit order passes.
+    if qty < spec.min_qty or qty > spec.max_qty or (qty - spec.min_qty) % spec.step_size:
+        raise EngineRejection(RejectReason.LOT_SIZE, f"quantity {qty} fails LOT_SIZE")
+    notional = price * qty
+    if notional < spec.min_notional or (spec.max_notional and notional > spec.max_notional):
+        raise EngineRejection(RejectReason.NOTIONAL, f"notional {notional} fails NOTIONAL")
     return int(ticks)
 
 

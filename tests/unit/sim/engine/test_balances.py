@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import decimal
+
 from lyrad.sim.engine import AccountSpec, RejectReason, Side, TimeInForce
 from tests.unit.sim.engine.helpers import (
+    BTCUSDT,
     MAKER_FEE,
     TAKER_FEE,
     D,
@@ -159,3 +163,23 @@ def test_market_buy_by_quantity_affordable_only_at_the_best_prices_is_accepted()
     taker = engine.place_order(market("bob", BUY, qty="0.5"), 2)
     assert taker.cummulative_quote_qty == D("30000")
     assert (free(engine, "bob", "USDT"), locked(engine, "bob", "USDT")) == (D("1000"), D(0))
+
+
+def test_balances_stay_exact_beyond_the_callers_decimal_precision() -> None:
+    fine = dataclasses.replace(
+        BTCUSDT,
+        tick_size=D("0.00000001"),
+        min_price=D("0.00000001"),
+        step_size=D("0.00000001"),
+        min_qty=D("0.00000001"),
+        min_notional=D("0"),
+    )
+    rich = AccountSpec("whale", "key-whale", "s", {"USDT": D(10) ** 20})
+    engine = make_engine(symbols=[fine], accounts=[rich])
+    caller = decimal.getcontext()
+    engine.place_order(limit("whale", BUY, "1.23456789", "1.23456789"), 1)
+    assert decimal.getcontext() is caller  # the engine never touches the caller's context
+    expected = decimal.Context(prec=100).subtract(D(10) ** 20, D("1.5241578750190521"))
+    assert len(expected.as_tuple().digits) > caller.prec
+    assert free(engine, "whale", "USDT") == expected
+    assert locked(engine, "whale", "USDT") == D("1.5241578750190521")
