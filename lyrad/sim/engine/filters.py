@@ -9,6 +9,7 @@ import string
 from decimal import Decimal
 from typing import NoReturn
 
+from lyrad.sim.engine.arith import unit_of
 from lyrad.sim.engine.members import LIMIT, MARKET
 from lyrad.sim.engine.types import (
     EngineRejection,
@@ -86,10 +87,12 @@ def check_notional(spec: SymbolSpec, notional: Decimal) -> None:
 
 
 def _check_market_filters(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None) -> None:
-    qty = req.quantity
+    qty, quote_qty = req.quantity, req.quote_quantity
     if qty is None:
-        if req.quote_quantity is not None:  # always, after the shape check
-            check_notional(spec, req.quote_quantity)
+        if quote_qty is not None:  # always, after the shape check
+            if quote_qty % unit_of(spec.quote_precision):
+                _invalid("quoteOrderQty has more decimals than the quote asset's precision")
+            check_notional(spec, quote_qty)
         return
     check_lot_size(spec, qty)
     check_market_lot_size(spec, qty)

@@ -102,6 +102,7 @@ def test_notional_for_limit_and_market_orders() -> None:
         _market(),
         _market(qty="1", quote="10"),
         _market(quote="-5"),
+        _market(quote="10.000000001"),  # more decimals than the quote asset has
     ],
 )
 def test_malformed_requests_are_invalid_parameters(req: OrderRequest) -> None:
