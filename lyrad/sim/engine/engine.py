@@ -35,8 +35,20 @@ from lyrad.sim.engine.types import (
 class Engine:
     """Order books for a set of symbols shared by every account plus a house liquidity account.
 
-    Deterministic: the same seed and the same calls give the same results. Not thread-safe;
-    the venue calls it from one event loop.
+    Semantics follow Binance spot: price-time priority, execution at the resting price,
+    GTC/IOC/FOK, MARKET by quantity or quote amount, LIMIT_MAKER, filters, fees in the asset
+    received. Where the sim simplifies:
+    - Self-trade prevention is Binance's spot default EXPIRE_MAKER, but an expired maker
+      reports EXPIRED (Binance says EXPIRED_IN_MATCH). An FOK that cannot fill expires
+      without touching the account's own resting orders.
+    - The house account (HOUSE_ACCOUNT, fee-free, 10**15 of every asset) quotes the
+      LiquidityProfile around the reference price. Its quotes move only in
+      set_reference_price/set_liquidity; liquidity taken stays taken until then.
+    - A market order is valued at the reference price for NOTIONAL (Binance: avgPrice).
+    - Client order ids: taken while the order is open and for 24h of sim time after it was
+      placed, per account and symbol; generated ids are unique per account and symbol.
+    Deterministic: the same seed and the same calls give the same results. Not thread-safe
+    and not re-entrant (one event loop calls it; no call runs inside another).
     """
 
     def __init__(

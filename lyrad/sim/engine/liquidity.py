@@ -1,9 +1,9 @@
 """Synthetic liquidity: the house account's quote ladder around the reference price.
 
-The ladder is rebuilt only when the reference price (or the profile) changes, never per
-order. Liquidity taken by users stays taken until the next rebuild. New house quotes are
-placed like GTC limit orders, so user orders they cross are filled at the user's price with
-the user as maker.
+The ladder is rebuilt by set_reference_price (skipped when the price is unchanged and no
+house quote has traded since) and by set_liquidity, never per order: liquidity taken by users
+stays taken until the next rebuild. New house quotes are placed like GTC limit orders, so
+user orders they cross are filled at the user's price with the user as maker.
 """
 
 from __future__ import annotations
@@ -82,9 +82,9 @@ def _quote(
 ) -> None:
     is_buy = side is BUY
     need = price * qty if is_buy else qty
-    tick = market.tick_of(price)
     if not qty or house.free[market.asset_held(is_buy)] < need:
         return  # the house is large, not infinite: an unfunded level is left out
+    tick = market.tick_of(price)
     order = LiveOrder(
         market.new_order_id(),
         "",

@@ -310,7 +310,7 @@ class Market:
     # ---- previews (no mutation) ------------------------------------------------------
 
     def buy_cost_bound(self, qty: Decimal) -> Decimal:
-        """At least what buying `qty` at market costs now: all of it at the worst ask."""
+        """An upper bound of what buying `qty` at market costs now: all of it at the worst ask."""
         ticks = self.asks.ticks
         return qty * self.asks.levels[ticks[-1]][0].price if ticks else ZERO
 

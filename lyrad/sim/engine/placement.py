@@ -1,9 +1,11 @@
 """Placing one validated order: balance check, locking, matching and its final status.
 
 Nothing changes before the balance check passes. What an order locks: a limit buy its
-price x quantity in quote, a sell its quantity in base; a market buy by quantity the quote
-the book would cost it now, a market buy by quote amount that amount, a market sell by quote
-amount the base the book would take for it. A taker's unused lock is returned at the end.
+price x quantity in quote, a sell its quantity in base; a market buy by quantity enough quote
+for what the book would cost it now (the quantity at the worst ask when the account can
+afford that, else the exact cost of walking the book), a market buy by quote amount that
+amount, a market sell by quote amount the base the book would take for it. A taker's unused
+lock is returned at the end; a resting order keeps exactly what its remainder needs.
 """
 
 from __future__ import annotations
