@@ -184,7 +184,11 @@ class Reconciler:
     # --- open orders and balances ---------------------------------------------------------
 
     async def _open_orders(self) -> None:
-        for venue_order in await self._connected().fetch_open_orders():
+        # Per symbol: all symbols at once costs Binance 80 weight against 6 for one.
+        venue_orders = []
+        for symbol in self._symbols:
+            venue_orders.extend(await self._connected().fetch_open_orders(symbol))
+        for venue_order in venue_orders:
             cid = venue_order.client_order_id
             order = await self._journal.get_order(cid) if cid else None
             if order is None:
