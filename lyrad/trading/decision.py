@@ -24,6 +24,24 @@ class RejectReason(StrEnum):
     MIN_AMOUNT = "min_amount"
     MIN_NOTIONAL = "min_notional"
     DUPLICATE_INTENT = "duplicate_intent"
+    # The risk gate's limits (lyrad.trading.risk), in the order it checks them after the above.
+    MARKET_INACTIVE = "market_inactive"
+    NO_REFERENCE_PRICE = "no_reference_price"
+    PRICE_BAND = "price_band"
+    NO_QUOTE_LIMITS = "no_quote_limits"
+    MAX_ORDER_QUANTITY = "max_order_quantity"
+    MAX_ORDER_NOTIONAL = "max_order_notional"
+    ORDER_RATE = "order_rate"
+    DAILY_TRADES = "daily_trades"
+    OPEN_ORDERS = "open_orders"
+    POSITION_QUANTITY = "position_quantity"
+    POSITION_NOTIONAL = "position_notional"
+    GROSS_EXPOSURE = "gross_exposure"
+    NET_EXPOSURE = "net_exposure"
+    CONCENTRATION = "concentration"
+    LEVERAGE = "leverage"
+    CAPITAL_CAP = "capital_cap"
+    INSUFFICIENT_BALANCE = "insufficient_balance"
 
 
 @dataclass(frozen=True, slots=True)
