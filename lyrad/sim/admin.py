@@ -1,5 +1,5 @@
-"""The sim's admin HTTP API (separate loopback port, bearer token): faults, request log, state,
-price shocks and liquidity, for tests and operators driving a running venue."""
+"""The sim's admin HTTP API (separate loopback port, bearer token): faults, venue modes, request
+log, state, price shocks and liquidity, for tests and operators driving a running venue."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from lyrad.sim.engine import EngineRejection, LiquidityProfile
-from lyrad.sim.faults import FaultRuleError, rule_to_json, rules_from_json
+from lyrad.sim.faults import (
+    NO_MODES,
+    FaultRuleError,
+    modes_from_json,
+    modes_to_json,
+    rule_to_json,
+    rules_from_json,
+)
 from lyrad.sim.marketdata import Shock
 from lyrad.sim.venue import Venue
 
@@ -73,6 +80,21 @@ class AdminApi:
     async def delete_faults(self, request: web.Request) -> web.Response:
         self.venue.faults.clear()
         return _json([])
+
+    async def get_modes(self, request: web.Request) -> web.Response:
+        return _json(modes_to_json(self.venue.modes))
+
+    async def put_modes(self, request: web.Request) -> web.Response:
+        try:
+            modes = modes_from_json(await _body(request))
+        except FaultRuleError as e:
+            raise _BadRequest(str(e)) from e
+        self.venue.set_modes(modes)
+        return _json(modes_to_json(modes))
+
+    async def delete_modes(self, request: web.Request) -> web.Response:
+        self.venue.set_modes(NO_MODES)
+        return _json(modes_to_json(NO_MODES))
 
     async def get_requests(self, request: web.Request) -> web.Response:
         try:
@@ -152,7 +174,7 @@ def _profile_json(profile: LiquidityProfile) -> dict[str, object]:
 
 
 def state(venue: Venue) -> dict[str, object]:
-    """The venue's state as JSON: scenario, clocks, prices, liquidity and balances."""
+    """The venue's state as JSON: scenario, clocks, prices, liquidity, modes and balances."""
     engine = venue.engine
     return {
         "scenario": {
@@ -170,6 +192,7 @@ def state(venue: Venue) -> dict[str, object]:
             for spec in venue.specs
         ],
         "liquidity": _profile_json(venue.liquidity),
+        "modes": modes_to_json(venue.modes),
         "accounts": [
             {
                 "name": account.name,
@@ -206,12 +229,16 @@ def _auth(token: str) -> Middleware:
 
 
 def admin_application(venue: Venue, token: str) -> web.Application:
-    """The admin API: GET/PUT/DELETE /faults, GET /requests, GET /state, POST /shock, /liquidity."""
+    """The admin API: GET/PUT/DELETE /faults and /modes, GET /requests and /state, POST /shock
+    and /liquidity."""
     api = AdminApi(venue)
     app = web.Application(middlewares=[_auth(token)])
     app.router.add_get("/faults", api.get_faults)
     app.router.add_put("/faults", api.put_faults)
     app.router.add_delete("/faults", api.delete_faults)
+    app.router.add_get("/modes", api.get_modes)
+    app.router.add_put("/modes", api.put_modes)
+    app.router.add_delete("/modes", api.delete_modes)
     app.router.add_get("/requests", api.get_requests)
     app.router.add_get("/state", api.get_state)
     app.router.add_post("/shock", api.post_shock)

@@ -140,3 +140,118 @@ def _check_ranges(where: str, rule: FaultRule) -> None:
         raise FaultRuleError(f"{where}.latency_ms: must be >= 0")
     if not 100 <= rule.status <= 599:
         raise FaultRuleError(f"{where}.status: must be an HTTP status")
+
+
+# --- venue modes: misbehaviours of the venue itself, switched at run time -----------------
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitStorm:
+    """Every `every`-th request matching `route` is answered 429 (at most `count`; 0: no cap).
+
+    Deterministic, unlike a rate: a read retried after a refusal is served, so only the
+    refusals themselves (and the client's backing off) show.
+    """
+
+    every: int = 3
+    count: int = 0
+    route: str = "GET /api/v3/*"
+    retry_after_s: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class VenueModes:
+    """What the admin API's PUT /modes switches on (the validation suite's fault modes)."""
+
+    withdrawals_enabled: bool = False  # every API key reports withdrawal permission
+    ip_restricted: bool = False  # every API key reports an IP allow-list
+    clock_skew_ms: int = 0  # added to the scenario's clock skew
+    stale_market_data_s: float = 0.0  # books freeze, tickers report data this many seconds old
+    crossed_book: bool = False  # books and tickers are served with the best bid above the ask
+    fill_far_orders: bool = False  # a new resting order is filled at once by a price spike
+    maintenance: bool = False  # system status reports maintenance
+    rate_limit_storm: RateLimitStorm | None = None
+
+
+NO_MODES = VenueModes()
+
+_MODE_TYPES: Mapping[str, tuple[type, ...]] = {
+    "withdrawals_enabled": (bool,),
+    "ip_restricted": (bool,),
+    "clock_skew_ms": (int,),
+    "stale_market_data_s": (int, float),
+    "crossed_book": (bool,),
+    "fill_far_orders": (bool,),
+    "maintenance": (bool,),
+    "rate_limit_storm": (dict, type(None)),
+}
+_STORM_TYPES: Mapping[str, tuple[type, ...]] = {
+    "every": (int,),
+    "count": (int,),
+    "route": (str,),
+    "retry_after_s": (int,),
+}
+MAX_CLOCK_SKEW_MS = 3_600_000
+
+
+def modes_to_json(modes: VenueModes) -> dict[str, object]:
+    storm = modes.rate_limit_storm
+    body: dict[str, object] = {
+        name: getattr(modes, name) for name in _MODE_TYPES if name != "rate_limit_storm"
+    }
+    body["rate_limit_storm"] = (
+        None if storm is None else {name: getattr(storm, name) for name in _STORM_TYPES}
+    )
+    return body
+
+
+def _typed(where: str, entry: Mapping[str, object], types: Mapping[str, tuple[type, ...]]) -> None:
+    unknown = sorted(set(entry) - set(types))
+    if unknown:
+        raise FaultRuleError(f"{where}.{unknown[0]}: unknown field")
+    for name, value in entry.items():
+        wanted = types[name]
+        if (isinstance(value, bool) and bool not in wanted) or not isinstance(value, wanted):
+            raise FaultRuleError(f"{where}.{name}: wrong type")
+
+
+def modes_from_json(payload: object) -> VenueModes:
+    """Validate the admin API's PUT /modes body: fields left out keep their defaults."""
+    if not isinstance(payload, dict):
+        raise FaultRuleError("modes: expected a JSON object")
+    _typed("modes", payload, _MODE_TYPES)
+    storm_json = payload.get("rate_limit_storm")
+    storm = None
+    if isinstance(storm_json, dict):
+        _typed("modes.rate_limit_storm", storm_json, _STORM_TYPES)
+        storm = RateLimitStorm(**storm_json)
+        if storm.every < 1 or storm.count < 0 or not 0 <= storm.retry_after_s <= 600:
+            raise FaultRuleError("modes.rate_limit_storm: every >= 1, count >= 0, retry 0-600 s")
+    fields = {k: v for k, v in payload.items() if k != "rate_limit_storm"}
+    modes = VenueModes(**fields, rate_limit_storm=storm)
+    if abs(modes.clock_skew_ms) > MAX_CLOCK_SKEW_MS:
+        raise FaultRuleError("modes.clock_skew_ms: at most one hour either way")
+    if not 0 <= modes.stale_market_data_s <= 86_400:
+        raise FaultRuleError("modes.stale_market_data_s: between 0 and 86400")
+    return dataclasses.replace(modes, stale_market_data_s=float(modes.stale_market_data_s))
+
+
+class StormCounter:
+    """Counts the requests a storm matches and decides which are refused."""
+
+    def __init__(self, storm: RateLimitStorm | None) -> None:
+        self.storm = storm
+        self.matched = 0
+        self.refused = 0
+
+    def refuses(self, method: str, path: str) -> bool:
+        storm = self.storm
+        if storm is None or not fnmatchcase(f"{method} {path}", storm.route):
+            return False
+        if storm.count and self.refused >= storm.count:
+            return False
+        self.matched += 1
+        if self.matched % storm.every:
+            return False
+        self.refused += 1
+        return True

@@ -20,8 +20,18 @@ from typing import Protocol
 
 from lyrad.sim.binance.ratelimit import RateLimiter
 from lyrad.sim.clock import AcceleratedClock
-from lyrad.sim.engine import AccountSpec, Engine, LiquidityProfile, SymbolSpec
-from lyrad.sim.faults import FaultInjector
+from lyrad.sim.engine import (
+    AccountSpec,
+    BookSnapshot,
+    Engine,
+    LiquidityProfile,
+    OrderSnapshot,
+    OrderStatus,
+    OrderType,
+    Side,
+    SymbolSpec,
+)
+from lyrad.sim.faults import NO_MODES, FaultInjector, StormCounter, VenueModes
 from lyrad.sim.marketdata import Kline, PublicTrade, Shock, Ticker24h
 from lyrad.sim.scenarios import LiquiditySpec, Scenario, SymbolMarket, build_source
 
@@ -31,6 +41,9 @@ MAX_PRICE = Decimal(1_000_000)
 MAX_QTY = Decimal(9000)
 MAX_NOTIONAL = Decimal(9_000_000)
 REQUEST_LOG_SIZE = 10_000
+FROZEN_DEPTH = 5000
+# A resting order is filled by moving the reference price this far through it.
+FILL_THROUGH = Decimal("0.01")
 
 
 def wall_clock_ms() -> int:
@@ -153,6 +166,9 @@ class Venue:
         self.limiter = RateLimiter(scenario.rate_limit, self.server_ms)
         self.request_log = RequestLog()
         self._liquidity_override: LiquidityProfile | None = None
+        self.modes = NO_MODES
+        self.storm = StormCounter(None)
+        self._frozen: dict[str, BookSnapshot] = {}
         self.sync()
 
     # ---- time -----------------------------------------------------------------------------
@@ -162,8 +178,8 @@ class Venue:
         return self.clock.now_ms()
 
     def server_ms(self) -> int:
-        """Gateway time: real time plus the scenario's clock skew."""
-        return self._wall_ms() + self.scenario.clock_skew_ms
+        """Gateway time: real time plus the scenario's clock skew (and the modes')."""
+        return self._wall_ms() + self.scenario.clock_skew_ms + self.modes.clock_skew_ms
 
     def elapsed_s(self) -> float:
         """Sim seconds since the scenario started."""
@@ -223,6 +239,53 @@ class Venue:
 
     def _scenario_liquidity(self) -> LiquidityProfile:
         return _profile(self.scenario.liquidity_at(self.elapsed_s()))
+
+    # ---- modes: the venue misbehaving on purpose -------------------------------------------
+
+    def set_modes(self, modes: VenueModes) -> None:
+        """Switch the venue's modes; a stale feed freezes the books as they are now."""
+        self.sync()
+        self.modes = modes
+        self.storm = StormCounter(modes.rate_limit_storm)
+        self._frozen = (
+            {spec.symbol: self.engine.book(spec.symbol, FROZEN_DEPTH) for spec in self.specs}
+            if modes.stale_market_data_s > 0
+            else {}
+        )
+
+    def served_book(self, symbol: str, limit: int) -> BookSnapshot:
+        """The book the market-data endpoints show: live, frozen (stale) or crossed."""
+        frozen = self._frozen.get(symbol)
+        book = self.engine.book(symbol, limit) if frozen is None else _cut(frozen, limit)
+        if self.modes.crossed_book:
+            book = _crossed(book, self.engine.symbols[symbol].tick_size)
+        return book
+
+    def market_data_ms(self, now_ms: int) -> int:
+        """The time tickers are computed at: now, or the stale feed's lag behind it."""
+        return now_ms - round(self.modes.stale_market_data_s * 1000)
+
+    def order_placed(self, order: OrderSnapshot, now_ms: int) -> None:
+        """With fill_far_orders on, a resting limit order is filled by a price spike at once."""
+        resting = order.status is OrderStatus.NEW and order.type is not OrderType.MARKET
+        if not (self.modes.fill_far_orders and resting):
+            return
+        factor = 1 - FILL_THROUGH if order.side is Side.BUY else 1 + FILL_THROUGH
+        # The house quotes move through the order and fill it; the next sync moves them back.
+        self.engine.set_reference_price(order.symbol, order.price * factor, now_ms)
+
+
+def _cut(book: BookSnapshot, limit: int) -> BookSnapshot:
+    return BookSnapshot(book.last_update_id, book.bids[:limit], book.asks[:limit])
+
+
+def _crossed(book: BookSnapshot, tick: Decimal) -> BookSnapshot:
+    """Every bid raised so that the best bid is one tick above the best ask."""
+    if not book.bids or not book.asks:
+        return book
+    shift = book.asks[0][0] - book.bids[0][0] + tick
+    bids = tuple((price + shift, qty) for price, qty in book.bids)
+    return BookSnapshot(book.last_update_id, bids, book.asks)
 
 
 def _profile(spec: LiquiditySpec) -> LiquidityProfile:

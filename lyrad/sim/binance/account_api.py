@@ -13,7 +13,10 @@ def account(call: Call) -> object:
     balances = call.venue.engine.balances(spec.name)
     if call.params.boolean("omitZeroBalances"):
         balances = [b for b in balances if b.free or b.locked]
-    return wire_account.account(spec, balances, call.now_ms)
+    modes = call.venue.modes
+    return wire_account.account(
+        spec, balances, call.now_ms, can_withdraw=spec.can_withdraw or modes.withdrawals_enabled
+    )
 
 
 def my_trades(call: Call) -> object:
@@ -53,4 +56,10 @@ def commission(call: Call) -> object:
 
 
 def api_restrictions(call: Call) -> object:
-    return wire_account.api_restrictions(call.account, call.venue.started_ms)
+    modes = call.venue.modes
+    return wire_account.api_restrictions(
+        call.account,
+        call.venue.started_ms,
+        withdrawals=call.account.can_withdraw or modes.withdrawals_enabled,
+        ip_restricted=modes.ip_restricted,
+    )

@@ -14,6 +14,7 @@ import json
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from lyrad.sim.binance import errors
 from lyrad.sim.faults import FaultDecision
 from lyrad.sim.venue import Venue
 
@@ -29,6 +30,20 @@ def fault_error_response(decision: FaultDecision) -> web.Response:
             status=decision.status, text=body, content_type="application/json", charset="UTF-8"
         )
     return web.Response(status=decision.status, text=decision.message or "")
+
+
+def storm_response(venue: Venue) -> web.Response:
+    """A rate-limit storm's refusal, as Binance answers too much weight (429, -1003)."""
+    storm = venue.storm.storm
+    retry_after = storm.retry_after_s if storm is not None else 1
+    error = errors.too_much_weight(venue.limiter.rules.request_weight_per_minute)
+    return web.Response(
+        status=error.status,
+        text=json.dumps(error.body()),
+        content_type="application/json",
+        charset="UTF-8",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def _close(request: web.Request) -> None:
@@ -57,6 +72,9 @@ def gateway(venue: Venue, *, lost_response_hold_s: float = LOST_RESPONSE_HOLD_S)
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if venue.storm.refuses(request.method, request.path):
+            record(request, errors.TOO_MANY_REQUESTS, "fault_error")
+            return storm_response(venue)
         decision = venue.faults.decide(request.method, request.path, venue.elapsed_s())
         if decision.latency_s > 0:
             await asyncio.sleep(decision.latency_s)

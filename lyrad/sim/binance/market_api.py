@@ -13,6 +13,13 @@ def ping(call: Call) -> object:
     return {}
 
 
+def system_status(call: Call) -> object:
+    """GET /sapi/v1/system/status: 0 normal, 1 maintenance (the admin API's modes)."""
+    if call.venue.modes.maintenance:
+        return {"status": 1, "msg": "system_maintenance"}
+    return {"status": 0, "msg": "normal"}
+
+
 def server_time(call: Call) -> object:
     return {"serverTime": call.venue.server_ms()}
 
@@ -27,7 +34,7 @@ def exchange_info(call: Call) -> object:
 def depth(call: Call) -> object:
     spec = call.required_spec()
     limit = call.params.limit("limit", default=100, maximum=5000)
-    return wire_market.depth(call.venue.engine.book(spec.symbol, limit))
+    return wire_market.depth(call.venue.served_book(spec.symbol, limit))
 
 
 def recent_trades(call: Call) -> object:
@@ -81,10 +88,9 @@ def ticker_24hr(call: Call) -> object:
     chosen = call.symbol_list()
     venue = call.venue
     specs = venue.specs if chosen is None else chosen
+    at_ms = venue.market_data_ms(call.now_ms)
     bodies = [
-        serialize(
-            venue.source.ticker_24h(spec.symbol, call.now_ms), venue.engine.book(spec.symbol, 1)
-        )
+        serialize(venue.source.ticker_24h(spec.symbol, at_ms), venue.served_book(spec.symbol, 1))
         for spec in specs
     ]
     return bodies[0] if call.params.text("symbol") is not None else bodies
@@ -106,6 +112,6 @@ def book_ticker(call: Call) -> object:
     venue = call.venue
     specs = venue.specs if chosen is None else chosen
     bodies = [
-        wire_market.book_ticker(spec.symbol, venue.engine.book(spec.symbol, 1)) for spec in specs
+        wire_market.book_ticker(spec.symbol, venue.served_book(spec.symbol, 1)) for spec in specs
     ]
     return bodies[0] if call.params.text("symbol") is not None else bodies

@@ -54,6 +54,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", f"{API}/myTrades", account_api.my_trades, weights.my_trades, signed=True),
     Endpoint("GET", f"{API}/account/commission", account_api.commission, 20, signed=True),
     Endpoint("GET", f"{SAPI}/asset/tradeFee", account_api.trade_fee, 1, signed=True, sapi=True),
+    Endpoint("GET", f"{SAPI}/system/status", market_api.system_status, 1, sapi=True),
     Endpoint(
         "GET",
         f"{SAPI}/account/apiRestrictions",

@@ -19,7 +19,9 @@ def new_order(call: Call) -> object:
         order = call.venue.engine.place_order(request, call.now_ms)
     except EngineRejection as e:
         raise rejection(e, call) from e
-    return serialize_new_order(order, resp_type, call.now_ms)
+    body = serialize_new_order(order, resp_type, call.now_ms)
+    call.venue.order_placed(order, call.now_ms)  # after the answer is made: it shows NEW
+    return body
 
 
 def test_order(call: Call) -> object:

@@ -19,8 +19,14 @@ def uid(account: AccountSpec) -> int:
     return 100_000_000 + zlib.crc32(account.name.encode()) % 900_000_000
 
 
-def account(spec: AccountSpec, balances: Sequence[Balance], update_ms: int) -> Json:
-    """GET /api/v3/account."""
+def account(
+    spec: AccountSpec,
+    balances: Sequence[Balance],
+    update_ms: int,
+    *,
+    can_withdraw: bool | None = None,
+) -> Json:
+    """GET /api/v3/account (`can_withdraw` overrides the account's own permission)."""
     return {
         "makerCommission": int(spec.maker_fee * _BASIS),
         "takerCommission": int(spec.taker_fee * _BASIS),
@@ -33,7 +39,7 @@ def account(spec: AccountSpec, balances: Sequence[Balance], update_ms: int) -> J
             "seller": fixed8(_ZERO),
         },
         "canTrade": spec.can_trade,
-        "canWithdraw": spec.can_withdraw,
+        "canWithdraw": spec.can_withdraw if can_withdraw is None else can_withdraw,
         "canDeposit": spec.can_deposit,
         "brokered": False,
         "requireSelfTradePrevention": False,
@@ -84,13 +90,19 @@ def commission(symbol: str, spec: AccountSpec) -> Json:
     }
 
 
-def api_restrictions(spec: AccountSpec, create_ms: int) -> Json:
-    """GET /sapi/v1/account/apiRestrictions."""
+def api_restrictions(
+    spec: AccountSpec,
+    create_ms: int,
+    *,
+    withdrawals: bool | None = None,
+    ip_restricted: bool = False,
+) -> Json:
+    """GET /sapi/v1/account/apiRestrictions (`withdrawals` overrides the account's own)."""
     return {
-        "ipRestrict": False,
+        "ipRestrict": ip_restricted,
         "createTime": create_ms,
         "enableReading": True,
-        "enableWithdrawals": spec.can_withdraw,
+        "enableWithdrawals": spec.can_withdraw if withdrawals is None else withdrawals,
         "enableInternalTransfer": False,
         "enableMargin": False,
         "enableFutures": False,
