@@ -9,7 +9,7 @@ import string
 from decimal import Decimal
 from typing import NoReturn
 
-from lyrad.sim.engine.arith import unit_of
+from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.members import LIMIT, MARKET
 from lyrad.sim.engine.types import (
     EngineRejection,
@@ -45,7 +45,7 @@ def _check_limit(spec: SymbolSpec, req: OrderRequest) -> int:
     price, qty = req.price, req.quantity
     if price is None or qty is None:
         _invalid("price and quantity are required")
-    if not (price.is_finite() and qty.is_finite()) or price <= 0 or qty <= 0:
+    if not (price.is_finite() and qty.is_finite()) or price <= ZERO or qty <= ZERO:
         _invalid(f"price {price} and quantity {qty} must be positive numbers")
     if req.quote_quantity is not None:
         _invalid("quoteOrderQty is only allowed for MARKET")
@@ -112,7 +112,7 @@ def _check_market_shape(req: OrderRequest) -> None:
 
 
 def _require_positive(value: Decimal | None) -> None:
-    if value is None or not value.is_finite() or value <= 0:
+    if value is None or not value.is_finite() or value <= ZERO:
         _invalid(f"{value} is not a positive number")
 
 

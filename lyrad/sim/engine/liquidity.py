@@ -117,7 +117,7 @@ def _bid_price(spec: SymbolSpec, raw: Decimal, bids: list[Level]) -> Decimal | N
     price = spec.min_price + floor_to(max(raw - spec.min_price, ZERO), spec.tick_size)
     if bids and price >= bids[-1][0]:
         price = bids[-1][0] - spec.tick_size
-    if price <= 0 or price < spec.min_price or raw < spec.min_price:
+    if price <= ZERO or price < spec.min_price or raw < spec.min_price:
         return None
     return price
 
