@@ -67,3 +67,15 @@ class OrderBook:
     bids: tuple[tuple[Decimal, Decimal], ...]  # (price, amount), best first
     asks: tuple[tuple[Decimal, Decimal], ...]
     timestamp_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candle:
+    """One OHLCV bar as the venue reports it; volume in the base asset."""
+
+    open_time_ms: int
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal

@@ -21,10 +21,10 @@ caller must do:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from lyrad.domain.values import Balance, Fill, Market
-from lyrad.domain.venue import OrderBook, OrderRequest, Ticker, VenueOrder
+from lyrad.domain.venue import Candle, OrderBook, OrderRequest, Ticker, VenueOrder
 
 
 class ExchangeAdapter(Protocol):
@@ -91,4 +91,24 @@ class ExchangeAdapter(Protocol):
 
     async def close(self) -> None:
         """Release the HTTP session; the adapter cannot be used afterwards."""
+        ...
+
+
+@runtime_checkable
+class CandleSource(Protocol):
+    """A venue that serves candles (CcxtAdapter does; not every adapter must)."""
+
+    async def fetch_ohlcv(
+        self,
+        symbol: str,
+        timeframe: str,
+        *,
+        since_ms: int | None = None,
+        limit: int | None = None,
+    ) -> list[Candle]:
+        """Candles oldest first, the newest possibly still forming; exact decimals.
+
+        `timeframe` is the venue's interval name ("1m", "1h", "1d"); an unknown one is
+        refused with OrderRejected before any request.
+        """
         ...

@@ -32,7 +32,7 @@ from lyrad.domain.errors import (
     VenueFatal,
 )
 from lyrad.domain.values import Balance, Fill, Market
-from lyrad.domain.venue import OrderBook, OrderRequest, Ticker, VenueOrder
+from lyrad.domain.venue import Candle, OrderBook, OrderRequest, Ticker, VenueOrder
 from lyrad.exchanges import ccxt_calls as calls
 from lyrad.exchanges import ccxt_parsing as parsing
 from lyrad.exchanges.clock import Clock
@@ -324,6 +324,24 @@ class CcxtAdapter:
             lambda ex: ex.fetch_order_book(symbol, limit),
             lambda raw: parsing.parse_order_book(self._venue, market, raw, self._clock.time_ms()),
             weight=weight,
+        )
+
+    async def fetch_ohlcv(
+        self,
+        symbol: str,
+        timeframe: str,
+        *,
+        since_ms: int | None = None,
+        limit: int | None = None,
+    ) -> list[Candle]:
+        await self._market(symbol)
+        if timeframe not in (self._exchange.timeframes or {}):
+            raise OrderRejected(self._venue, f"no {timeframe!r} candles on this venue")
+        return await self._read(
+            Endpoint.FETCH_OHLCV,
+            lambda ex: ex.fetch_ohlcv(symbol, timeframe, since_ms, limit),
+            lambda raw: parsing.parse_candles(self._venue, symbol, raw),
+            weight=self._weight(Endpoint.FETCH_OHLCV),
         )
 
     async def fetch_time(self) -> int:

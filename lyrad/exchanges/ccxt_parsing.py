@@ -13,8 +13,8 @@ from enum import Enum
 
 from lyrad.domain.errors import BadVenueResponse
 from lyrad.domain.values import ZERO, Balance, Fill, Market, OrderType, Side
-from lyrad.domain.venue import OrderBook, Ticker, VenueOrder, VenueOrderStatus
-from lyrad.exchanges.fields import Reader, float_to_decimal
+from lyrad.domain.venue import Candle, OrderBook, Ticker, VenueOrder, VenueOrderStatus
+from lyrad.exchanges.fields import Reader, exact_decimal, float_to_decimal
 
 
 class PrecisionMode(Enum):
@@ -298,6 +298,35 @@ def _levels(
     if prices != sorted(set(prices), reverse=descending):
         raise reader.fail(key, "levels are not strictly ordered")
     return tuple(levels)
+
+
+def parse_candles(venue: str, symbol: str, raw: object) -> list[Candle]:
+    """ccxt's OHLCV rows ([time, open, high, low, close, volume], numbers as text), oldest first."""
+    what = f"candles {symbol}"
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        raise BadVenueResponse(venue, f"{what}: expected a list")
+    candles = [_candle(venue, what, row) for row in raw]
+    opens = [c.open_time_ms for c in candles]
+    if opens != sorted(set(opens)):
+        raise BadVenueResponse(venue, f"{what}: open times are not strictly ascending")
+    return candles
+
+
+def _candle(venue: str, what: str, row: object) -> Candle:
+    if not isinstance(row, Sequence) or isinstance(row, str) or len(row) < 6:
+        raise BadVenueResponse(venue, f"{what}: bad row {str(row)[:40]}")
+    open_time = exact_decimal(row[0])
+    if open_time is None or open_time <= ZERO or open_time != open_time.to_integral_value():
+        raise BadVenueResponse(venue, f"{what}: bad open time {row[0]!r}")
+    prices = [exact_decimal(value) for value in row[1:5]]
+    volume = exact_decimal(row[5])
+    at = f"{what} at {int(open_time)}"
+    if any(p is None or p <= ZERO for p in prices) or volume is None or volume < ZERO:
+        raise BadVenueResponse(venue, f"{at}: not exact positive numbers: {list(row[1:6])!r}")
+    open_, high, low, close = (p for p in prices if p is not None)
+    if low > min(open_, close) or high < max(open_, close):
+        raise BadVenueResponse(venue, f"{at}: high {high} and low {low} do not bound the bar")
+    return Candle(int(open_time), open_, high, low, close, volume)
 
 
 def index_markets(venue: str, raw: Mapping[str, object], mode: PrecisionMode) -> dict[str, Market]:

@@ -25,6 +25,7 @@ class Endpoint(StrEnum):
     FETCH_BALANCES = "fetch_balances"
     FETCH_TICKER = "fetch_ticker"
     FETCH_ORDER_BOOK = "fetch_order_book"
+    FETCH_OHLCV = "fetch_ohlcv"
 
     @property
     def is_write(self) -> bool:
@@ -96,6 +97,7 @@ _BINANCE_WEIGHTS = {
     Endpoint.FETCH_ORDER_BOOK: EndpointWeight(
         5, by_limit=((100, 5), (500, 25), (1000, 50), (5000, 250))
     ),
+    Endpoint.FETCH_OHLCV: EndpointWeight(2),  # GET /api/v3/klines, whatever the limit
 }
 
 BINANCE = VenueQuirks(
