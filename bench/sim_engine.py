@@ -30,6 +30,7 @@ from lyrad.sim.engine import (
 TARGET_OPS_PER_S = 100_000
 N_OPS = 200_000
 ROUNDS = 3
+ROUNDS_BUDGET_S = 30.0
 REFERENCE_EVERY = 500
 SEED = 20240601
 D = Decimal
@@ -173,8 +174,11 @@ def main() -> None:
         f"{mix['cross']} crossing orders, {mix['cancel']} cancels; the reference moves "
         f"every {REFERENCE_EVERY}"
     )
-    rates = []
+    rates: list[float] = []
+    started = time.perf_counter()
     for round_no in range(1, ROUNDS + 1):
+        if rates and time.perf_counter() - started > ROUNDS_BUDGET_S:
+            break  # a loaded machine: fewer rounds rather than over a minute
         engine = Engine(SYMBOLS, ACCOUNTS, PROFILE, SEED)
         wall, cpu = time.perf_counter(), time.process_time()
         fills, rejected = run(engine, steps, moves)
@@ -186,7 +190,7 @@ def main() -> None:
             f"{rejected} cancels of orders already filled"
         )
     best = max(rates)
-    print(f"  engine:   {best:12,.0f} ops/s (best of {ROUNDS} rounds, wall clock)")
+    print(f"  engine:   {best:12,.0f} ops/s (best of {len(rates)} rounds, wall clock)")
     print(f"  target:   {TARGET_OPS_PER_S:12,.0f} ops/s")
     print(f"  ratio:    {best / TARGET_OPS_PER_S:12.2f}x target")
 
