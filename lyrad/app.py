@@ -66,6 +66,7 @@ class App:
         self.core: Slot[TradingCore] = Slot("trading core")
         self.handle = TradingHandle(self.core)
         self.adapters: dict[str, ExchangeAdapter] = {}
+        self.venue_trading: dict[str, VenueTrading] = {}
         self._endpoints: dict[str, Slot[VenueEndpoint]] = {}
         self._limiters: dict[str, WeightedRateLimiter] = {}
         self.security: SecurityServices | None = None
@@ -122,7 +123,7 @@ class App:
         for name, venue in settings.venues.items():
             venue_specs.extend(self._venue_specs(name, venue))
         specs.extend(venue_specs)
-        specs.append(self._executor_spec(settings, venue_specs))
+        specs.append(self._executor_spec(settings))
         for name, strategy in settings.strategies.items():
             if strategy.enabled:
                 specs.append(self._strategy_spec(name, strategy))
@@ -131,8 +132,9 @@ class App:
         specs.append(
             ComponentSpec(
                 "http",
+                # Last to start (list order), but built on nothing: it must keep answering
+                # health probes while other components restart.
                 lambda: HttpServer(http, self.registry, self, registrars, self._ssl),
-                after=("executor",),
                 critical=True,
                 sections=frozenset({"http"}),
             )
@@ -217,8 +219,8 @@ class App:
         vault = self.security.vault if self.security is not None else None
         return resolve_secret(ref, redactor=self.redactor, vault=vault, environ=os.environ)
 
-    def _executor_spec(self, settings: Settings, venue_specs: list[ComponentSpec]) -> ComponentSpec:
-        venues = {
+    def _executor_spec(self, settings: Settings) -> ComponentSpec:
+        fresh = {
             name: VenueTrading(
                 symbols=config.symbols,
                 reconcile_interval_s=config.reconcile_interval.total_seconds(),
@@ -228,6 +230,10 @@ class App:
             )
             for name, config in settings.venues.items()
         }
+        # One live mapping: the running executor sees a reload's venue settings at once.
+        self.venue_trading.clear()
+        self.venue_trading.update(fresh)
+        venues = self.venue_trading
         instance_id = settings.daemon.instance_id
         drain_s = settings.daemon.stop_timeout.total_seconds() / 2
         return ComponentSpec(
@@ -243,7 +249,9 @@ class App:
                 core_slot=self.core,
                 drain_timeout_s=drain_s,
             ),
-            after=("journal", *(spec.name for spec in venue_specs)),
+            # Starts after the venues (list order) but does not restart with them: it follows
+            # venues coming and going, and reconciles each one when it (re)connects.
+            after=("journal",),
             critical=True,
         )
 

@@ -23,6 +23,7 @@ class SdNotifier:
                 b"\0" + socket_path[1:].encode() if socket_path.startswith("@") else socket_path
             )
         self.watchdog_usec = watchdog_usec
+        self._dropping = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SdNotifier:
@@ -52,8 +53,12 @@ class SdNotifier:
             kind = socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK
             with socket.socket(socket.AF_UNIX, kind) as sock:
                 sock.sendto(message, self._address)
+            self._dropping = False
         except BlockingIOError:
-            log.warning("sd_notify_dropped", reason="the notification socket is full")
+            if not self._dropping:  # once per episode: a stuck reader must not flood the log
+                log.warning("sd_notify_dropped", reason="the notification socket is full")
+            self._dropping = True
+            return
         except OSError as e:
             # Losing a notification must never take the daemon down; systemd will time us out.
             log.warning("sd_notify_failed", error=str(e))

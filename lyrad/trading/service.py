@@ -117,8 +117,9 @@ class ExecutionService:
         self._core_slot = core_slot
         self._drain_timeout_s = drain_timeout_s
         self._doubt = asyncio.Event()
+        self._reconcilers: dict[str, tuple[VenueTrading, Reconciler]] = {}
 
-    def _build(self, journal: Journal) -> tuple[OrderExecutor, Portfolio, list[Reconciler]]:
+    def _build(self, journal: Journal) -> tuple[OrderExecutor, Portfolio]:
         adapters = self._adapters  # live: venues come and go as their components restart
         portfolio = Portfolio(journal, tuple(self._venues), self._metrics)
 
@@ -142,67 +143,78 @@ class ExecutionService:
             send_timeout_s=max(v.send_timeout_s for v in self._venues.values()),
             on_ambiguous=lambda venue: self._doubt.set(),
         )
-        reconcilers = [
-            Reconciler(
-                venue=name,
-                symbols=venue.symbols,
-                journal=journal,
-                adapters=adapters,
-                executor=executor,
-                metrics=self._metrics,
-                clock_ms=self._clock_ms,
-                unknown_grace_ms=venue.unknown_grace_ms,
-                balance_tolerance=venue.balance_tolerance,
-                on_drift=lambda why: log.error("reconcile_drift", reason=why),
-            )
-            for name, venue in self._venues.items()
-        ]
-        return executor, portfolio, reconcilers
+        return executor, portfolio
+
+    def _reconciler(self, name: str, journal: Journal, executor: OrderExecutor) -> Reconciler:
+        """The venue's reconciler, rebuilt when a reload changed the venue's settings."""
+        settings = self._venues[name]
+        cached = self._reconcilers.get(name)
+        if cached is not None and cached[0] == settings:
+            return cached[1]
+        reconciler = Reconciler(
+            venue=name,
+            symbols=settings.symbols,
+            journal=journal,
+            adapters=self._adapters,
+            executor=executor,
+            metrics=self._metrics,
+            clock_ms=self._clock_ms,
+            unknown_grace_ms=settings.unknown_grace_ms,
+            balance_tolerance=settings.balance_tolerance,
+            on_drift=lambda why: log.error("reconcile_drift", reason=why),
+        )
+        self._reconcilers[name] = (settings, reconciler)
+        return reconciler
 
     async def run(self, ready: ReadyCallback) -> None:
         journal = self._journal_slot.get()
-        executor, portfolio, reconcilers = self._build(journal)
+        executor, portfolio = self._build(journal)
+        self._reconcilers.clear()
         async with asyncio.TaskGroup() as tg:
             executor.bind(tg)
             await executor.load()
             await restore_state(journal, self._trading)
             reconciled: dict[str, int] = {}
-            for reconciler in reconcilers:
+            for name in list(self._venues):
                 # At start nothing is sent before the journal agrees with every venue that is up.
-                adapter = self._adapters.get(reconciler.venue)
+                adapter = self._adapters.get(name)
                 if adapter is not None:
-                    await reconciler.run_once()
-                    reconciled[reconciler.venue] = id(adapter)
+                    await self._reconciler(name, journal, executor).run_once()
+                    reconciled[name] = id(adapter)
             await portfolio.refresh()
             self._core_slot.set(TradingCore(executor, portfolio, self._adapters))
             ready()
             try:
-                await self._serve(reconcilers, portfolio, reconciled)
+                await self._serve(journal, executor, portfolio, reconciled)
             finally:
                 self._core_slot.clear()
                 await executor.drain(self._drain_timeout_s)
 
     async def _serve(
-        self, reconcilers: list[Reconciler], portfolio: Portfolio, reconciled: dict[str, int]
+        self,
+        journal: Journal,
+        executor: OrderExecutor,
+        portfolio: Portfolio,
+        reconciled: dict[str, int],
     ) -> None:
-        interval = min(v.reconcile_interval_s for v in self._venues.values())
         loop = asyncio.get_running_loop()
-        next_pass = loop.time() + interval
+        next_pass = loop.time()
         while True:
+            # Venue settings are live: a reload changes intervals without a restart.
+            interval = min((v.reconcile_interval_s for v in self._venues.values()), default=10.0)
+            next_pass = min(next_pass, loop.time() + interval)
             timeout = max(0.0, min(1.0, next_pass - loop.time()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._doubt.wait(), timeout)
             everyone = self._doubt.is_set() or loop.time() >= next_pass
             self._doubt.clear()
-            for reconciler in reconcilers:
-                adapter = self._adapters.get(reconciler.venue)
+            for name in list(self._venues):
+                adapter = self._adapters.get(name)
                 # A venue that (re)connected since its last pass is reconciled at once.
-                reconnected = adapter is not None and reconciled.get(reconciler.venue) != id(
-                    adapter
-                )
+                reconnected = adapter is not None and reconciled.get(name) != id(adapter)
                 if adapter is not None and (everyone or reconnected):
-                    await reconcile_safely(reconciler, reconciler.venue)
-                    reconciled[reconciler.venue] = id(adapter)
+                    await reconcile_safely(self._reconciler(name, journal, executor), name)
+                    reconciled[name] = id(adapter)
             if everyone:
                 next_pass = loop.time() + interval
             await portfolio.refresh()
