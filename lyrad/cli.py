@@ -37,6 +37,7 @@ def _registrars() -> list[Registrar]:
     from lyrad.security import commands as security_commands
     from lyrad.sim import cli as sim_cli
     from lyrad.trading import commands as trading_commands
+    from lyrad.validate import cli as validate_cli
 
     return [
         runtime_commands.register,
@@ -45,6 +46,7 @@ def _registrars() -> list[Registrar]:
         sim_cli.register,
         security_commands.register,
         client_commands.register,
+        validate_cli.register,
     ]
 
 

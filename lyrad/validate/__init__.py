@@ -1,0 +1,1 @@
+"""`lyrad validate`: the exchange readiness suite (checks, scoring, report)."""

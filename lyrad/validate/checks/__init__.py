@@ -1,0 +1,1 @@
+"""The checks of the validation suite, one module per category."""

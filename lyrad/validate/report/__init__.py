@@ -1,0 +1,1 @@
+"""Rendering the validation report: JSON (the source of truth), HTML and Markdown."""

@@ -1,0 +1,1 @@
+"""Known deviations per venue, as data files (see lyrad.validate.deviations)."""
