@@ -24,7 +24,7 @@ class RejectReason(StrEnum):
     MIN_AMOUNT = "min_amount"
     MIN_NOTIONAL = "min_notional"
     DUPLICATE_INTENT = "duplicate_intent"
-    # The risk gate's limits (lyrad.trading.risk), in the order it checks them after the above.
+    # The risk gate's reasons (lyrad.trading.risk); lyrad.trading.risk.gate documents the order.
     MARKET_INACTIVE = "market_inactive"
     NO_REFERENCE_PRICE = "no_reference_price"
     PRICE_BAND = "price_band"

@@ -50,7 +50,7 @@ class ConsecutiveFailures:
     ) -> str | None:
         self._count = 0 if sample.ok else self._count + 1
         if self._count >= config.threshold:
-            return f"{self._count} requests failed in a row (threshold {config.threshold})"
+            return f"failed requests in a row: {self._count} (threshold {config.threshold})"
         return None
 
     def judge(

@@ -68,7 +68,7 @@ def test_opens_on_n_failures_half_opens_after_the_cool_down_closes_after_success
     with capture_logs() as logs:
         rig.fail()
     assert (rig.phase(name), rig.state) == (BreakerPhase.OPEN, HALTED)
-    assert rig.board.status.reason == f"breaker {name}: 3 requests failed in a row (threshold 3)"
+    assert rig.board.status.reason == f"breaker {name}: failed requests in a row: 3 (threshold 3)"
     assert any(e["event"] == "breaker_changed" and e["new"] == "open" for e in logs)
     assert rig.metric("lyrad_breaker_state", breaker=name) == 2
     assert rig.metric("lyrad_trading_state") == 2

@@ -6,11 +6,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from prometheus_client import CollectorRegistry
 
 from lyrad.domain.values import OrderIntent, OrderType, Side
 from lyrad.trading.decision import Approved, Decision, Rejected, RejectReason
-from lyrad.trading.risk.config import QuoteLimits, RiskLimits, SymbolLimits
+from lyrad.trading.risk.board import BreakerBoard
+from lyrad.trading.risk.config import BreakersConfig, QuoteLimits, RiskLimits, SymbolLimits
 from lyrad.trading.risk.gate import RiskGate
+from lyrad.trading.risk.metrics import BreakerMetrics
 from lyrad.trading.risk.rates import OrderRateTracker
 from lyrad.trading.risk.view import CapitalCap
 from lyrad.trading.state import TradingState, TradingStateHolder
@@ -354,3 +357,25 @@ def test_once_a_quote_has_limits_every_quote_traded_needs_them() -> None:
     eth_btc = intent(amount="1", price="0.1", symbol="ETH/BTC")
     refused(rig.check(eth_btc), RejectReason.NO_QUOTE_LIMITS, "limits.quotes.BTC", "USDT")
     assert Rig().check(eth_btc) == Approved()
+
+
+def test_the_gate_reads_the_trading_state_from_the_breaker_board() -> None:
+    rig = Rig()
+    board = BreakerBoard(
+        BreakersConfig.model_validate(
+            {"consecutive_failures": {"threshold": 1, "cool_down": "5s", "successes_to_close": 1}}
+        ),
+        clock=rig.clock,
+        trading=rig.trading,
+        metrics=BreakerMetrics(CollectorRegistry()),
+    )
+    gate = RiskGate(limits=RiskLimits(), view=rig.view, trading=board, rates=rig.rates)
+    board.record_request("sim", ok=False, latency_s=0.2)
+    refused(gate.check(intent()), RejectReason.HALTED, "consecutive_failures:sim")
+    board.halt("kill switch: alice")
+    rig.clock.advance(5)
+    board.record_request("sim", ok=True, latency_s=0.2)
+    rig.trading.set(TradingState.ACTIVE, "written around the board")
+    refused(gate.check(intent()), RejectReason.HALTED, "kill switch: alice")
+    board.resume("alice")
+    assert gate.check(intent()) == Approved()
