@@ -196,7 +196,9 @@ class BreakerBoard:
         """Lift the operator's halt or reduce and re-arm the loss breakers; open ones still bind."""
         self._adopt_external()
         self._operator = TradingStatus(TradingState.ACTIVE, reason)
+        shown = {status.name for status in self._loss.statuses()}
         self._loss.rearm()
+        self._sync_loss_labels(shown)  # a trip kept after its section was removed is gone
         self._publish()
         log.warning("trading_resumed", reason=reason, state=self._published.state)
         return self._published
@@ -218,7 +220,9 @@ class BreakerBoard:
         self._reconfigure(self._latency, config.latency)
         self._reconfigure(self._stale, config.stale_data)
         self._reconfigure(self._drift, config.reconcile_drift)
+        shown = {status.name for status in self._loss.statuses()}
         self._loss.update_config(config)
+        self._sync_loss_labels(shown)
         if before.state is TradingState.HALTED and self._effective().state is not before.state:
             kept = f"{before.reason} (kept across a reload; resume to trade)"
             self._operator = TradingStatus(TradingState.HALTED, kept)
@@ -277,6 +281,14 @@ class BreakerBoard:
             circuit.config = config
             if circuit.status != before:
                 self._changed(BreakerChange(before, circuit.status))
+
+    def _sync_loss_labels(self, shown: set[str]) -> None:
+        """Loss breakers a reload switched on or off appear in or leave the metrics."""
+        now = {status.name: status for status in self._loss.statuses()}
+        for name in shown - now.keys():
+            self._metrics.breaker_state.remove(name)
+        for name in now.keys() - shown:
+            self._metrics.breaker_state.labels(name).set(now[name].phase.metric_value)
 
     def _changed(self, change: BreakerChange) -> None:
         new = change.new

@@ -124,6 +124,7 @@ class LossBreakers:
         self._on_change = on_change
         self.ledger = LossLedger(config.currency)
         self._tripped: dict[str, str] = {}  # breaker name -> why it tripped
+        self._demands: dict[str, TradingState] = {}  # ... and what it demanded then
 
     def statuses(self) -> list[BreakerStatus]:
         return [self._status(name) for name in LOSS_BREAKERS if self._configured(name)]
@@ -172,12 +173,14 @@ class LossBreakers:
             if reason is not None:
                 old = self._status(name)
                 self._tripped[name] = reason
+                self._demands[name] = demand_of(self._section(name))
                 self._on_change(BreakerChange(old, self._status(name)))
 
     def _clear(self, name: str) -> None:
         if name in self._tripped:
             old = self._status(name)
             del self._tripped[name]
+            self._demands.pop(name, None)
             self._on_change(BreakerChange(old, self._status(name)))
 
     def _configured(self, name: str) -> bool:
@@ -192,8 +195,8 @@ class LossBreakers:
         if reason is None:
             return BreakerStatus(name, BreakerPhase.CLOSED, TradingState.ACTIVE, "")
         section = self._section(name)
-        # A latched trip whose section a reload removed keeps demanding the safest state.
-        demand = TradingState.HALTED if section is None else section.demand
+        # A latched trip whose section a reload removed keeps demanding what it did.
+        demand = self._demands.get(name, TradingState.HALTED) if section is None else section.demand
         return BreakerStatus(name, BreakerPhase.OPEN, demand, reason)
 
     # --- persistence: the history and the trips outlive a restart ---------------------------
@@ -209,6 +212,7 @@ class LossBreakers:
                 "peak": _text(ledger.peak),
                 "losing_streak": ledger.losing_streak,
                 "tripped": self._tripped,
+                "demands": {name: state.value for name, state in self._demands.items()},
             },
             sort_keys=True,
         )
@@ -226,6 +230,7 @@ class LossBreakers:
                 losing_streak=int(data["losing_streak"]),
             )
             tripped = {str(k): str(v) for k, v in dict(data["tripped"]).items()}
+            demands = {str(k): TradingState(v) for k, v in dict(data.get("demands", {})).items()}
         except (ValueError, KeyError, TypeError, ArithmeticError) as e:
             raise ValueError(f"unreadable loss breaker state: {e}") from e
         if not set(tripped) <= set(LOSS_BREAKERS):
@@ -234,10 +239,15 @@ class LossBreakers:
         if ledger.currency == self._config.currency:
             self.ledger = ledger
         self._tripped = tripped
+        self._demands = demands
         for name in LOSS_BREAKERS:
             if self._status(name) != before[name]:
                 self._on_change(BreakerChange(before[name], self._status(name)))
         self._evaluate()
+
+
+def demand_of(section: LossBreakerConfig | None) -> TradingState:
+    return TradingState.HALTED if section is None else section.demand
 
 
 def _text(value: Decimal | None) -> str | None:

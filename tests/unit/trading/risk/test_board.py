@@ -430,3 +430,23 @@ def test_durations_in_config_drive_the_cool_down() -> None:
     rig.clock.advance(1)
     rig.succeed()
     assert rig.state is ACTIVE
+
+
+def test_breakers_a_reload_switches_on_or_off_appear_in_or_leave_the_metrics() -> None:
+    rig = Rig(drawdown={"max_drawdown_pct": "10"})
+    assert rig.metric("lyrad_breaker_state", breaker="drawdown") == 0
+    rig.reload(consecutive_losses={"max_losses": 2})
+    assert rig.metric("lyrad_breaker_state", breaker="drawdown") is None
+    assert rig.metric("lyrad_breaker_state", breaker="consecutive_losses") == 0
+    assert [b.name for b in rig.board.breakers()] == ["consecutive_losses"]
+
+
+def test_a_trip_outlives_its_section_until_resume() -> None:
+    rig = Rig(drawdown={"max_drawdown_pct": "10", "action": "reducing"})
+    rig.board.record_equity(D(100))
+    rig.board.record_equity(D(80))
+    rig.reload()
+    assert [(b.name, b.demand) for b in rig.board.breakers()] == [("drawdown", REDUCING)]
+    assert rig.board.resume("alice").state is ACTIVE
+    assert rig.board.breakers() == []
+    assert rig.metric("lyrad_breaker_state", breaker="drawdown") is None
