@@ -26,6 +26,7 @@ run: $(STAMP) ## run the daemon (paper trading on the embedded sim); ARGS="--con
 	$(BIN)/lyrad run $(ARGS)
 
 test: $(STAMP) ## the whole check: ruff, ruff format, mypy --strict, pytest
+	@deploy/dev-deps.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
