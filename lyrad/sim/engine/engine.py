@@ -107,7 +107,7 @@ class Engine:
     def set_reference_price(self, symbol: str, price: Decimal, now_ms: int) -> None:
         """Move the house quotes around `price`, filling the user orders they cross."""
         market = self._market(symbol)
-        if not price.is_finite() or price <= 0:
+        if not price.is_finite() or price <= ZERO:
             raise EngineRejection(RejectReason.INVALID_PARAMETER, f"bad reference {price}")
         if price == market.reference and market.house_intact:
             return
