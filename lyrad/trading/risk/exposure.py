@@ -56,18 +56,6 @@ class Projection:
     net_before: Decimal  # absolute
     net_after: Decimal
 
-    @property
-    def notional_before(self) -> Decimal:
-        return abs(self.quantity_before) * self.mark
-
-    @property
-    def notional_after(self) -> Decimal:
-        return abs(self.quantity_after) * self.mark
-
-    @property
-    def adds_to_position(self) -> bool:
-        return abs(self.quantity_after) > abs(self.quantity_before)
-
 
 def project(
     view: RiskView, venue: str, symbol: str, quote: str, mark: Decimal, signed_amount: Decimal

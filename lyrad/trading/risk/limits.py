@@ -127,14 +127,12 @@ def position_notional(a: Assessment) -> Rejected | None:
     limit = a.symbol_limits.max_position_notional
     if limit is None:
         return None
-    p = a.projection()
-    if isinstance(p, Unvalued):  # the traded symbol itself always has a price
-        return Rejected(RejectReason.POSITION_NOTIONAL, str(p))
-    if p.notional_after > limit and p.adds_to_position:
+    held = a.view.position(a.intent.venue, a.intent.symbol).quantity
+    after = abs(held + a.signed_amount)
+    notional = after * a.mark
+    if notional > limit and after > abs(held):
         key = f"symbols.{a.intent.symbol}.max_position_notional"
-        return over(
-            RejectReason.POSITION_NOTIONAL, "position notional", p.notional_after, key, limit
-        )
+        return over(RejectReason.POSITION_NOTIONAL, "position notional", notional, key, limit)
     return None
 
 

@@ -287,6 +287,13 @@ def test_a_position_without_a_mark_is_valued_at_cost_or_refused() -> None:
     refused(rig.check(intent()), RejectReason.GROSS_EXPOSURE, "no price to value SOL/USDT")
 
 
+def test_an_unvalued_position_elsewhere_does_not_block_a_per_symbol_limit() -> None:
+    rig = Rig(RiskLimits(symbols={"BTC/USDT": SymbolLimits(max_position_notional=D(1000))}))
+    rig.view.add_market(market("SOL/USDT"))
+    rig.view.hold("SOL/USDT", "8", "0")  # no mark, no cost
+    assert rig.check(intent()) == Approved()
+
+
 def test_concentration_is_one_assets_share_of_equity() -> None:
     rig = Rig(RiskLimits(max_concentration_pct=D(20)))
     rig.view.fund("BTC", "15")  # 1500 of 10000 equity

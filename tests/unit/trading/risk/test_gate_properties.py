@@ -106,7 +106,7 @@ def worlds(draw: st.DrawFn) -> World:
         view.add_market(m, None if mark is None else str(mark * scale))
         if draw(st.booleans()):
             quantity = draw(decimals(step, -3000, 3000))
-            cost = draw(decimals("0.5", 0, 400)) * scale
+            cost = draw(st.just(D(0)) | decimals("0.5", 0, 400)) * scale
             view.hold(symbol, str(quantity), str(cost))
         view.open_orders[("sim", symbol)] = draw(st.integers(0, 4))
     for asset in ("USDT", "BTC", "ETH"):
