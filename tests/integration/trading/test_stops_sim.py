@@ -1,0 +1,158 @@
+"""Stops against the simulated Binance through real ccxt, wired as the app wires them:
+the TradingHandle is the gateway and both views; ATR comes from the sim's klines."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry
+
+from lyrad.domain.errors import OrderRejected
+from lyrad.domain.orders import OrderState
+from lyrad.domain.values import Market, OrderIntent, OrderType, Side
+from lyrad.exchanges.adapter import ExchangeAdapter
+from lyrad.exchanges.ccxt_adapter import CcxtAdapter
+from lyrad.exchanges.clock import SystemClock
+from lyrad.journal.journal import Journal
+from lyrad.runtime.slot import Slot
+from lyrad.sim.server import SimServer
+from lyrad.trading.executor import OrderExecutor
+from lyrad.trading.gate import BasicGate
+from lyrad.trading.ids import ClientOrderIds
+from lyrad.trading.metrics import TradingMetrics
+from lyrad.trading.portfolio import Portfolio
+from lyrad.trading.service import TradingCore, TradingHandle
+from lyrad.trading.state import TradingStateHolder
+from lyrad.trading.stops import AtrStop, FixedStop, PositionSide, StopManager, StopsConfig, Target
+from lyrad.trading.stops.atr import wilder_atr
+from lyrad.trading.stops.candles import AdapterCandles, AtrTracker
+from tests.integration.exchanges.conftest import VENUE, new_adapter
+from tests.support.sim import account
+
+D = Decimal
+BTC = "BTC/USDT"
+
+
+@dataclass
+class Desk:
+    adapter: CcxtAdapter
+    journal: Journal
+    portfolio: Portfolio
+    handle: TradingHandle
+
+
+@asynccontextmanager
+async def desk(path: Path) -> AsyncIterator[Desk]:
+    """A sim, the real adapter, executor and portfolio over a journal file, and the handle."""
+    clock = SystemClock()
+    async with (
+        SimServer(scenario="calm", seed=5, accounts=[account("alice")]) as sim,
+        new_adapter(sim).adapter as adapter,
+        Journal.open(path, synchronous="NORMAL") as journal,
+    ):
+        await adapter.load_markets()
+        adapters: dict[str, ExchangeAdapter] = {VENUE: adapter}
+        metrics = TradingMetrics(CollectorRegistry())
+        trading = TradingStateHolder()
+        portfolio = Portfolio(journal, (VENUE,), metrics)
+
+        def market_of(venue: str, symbol: str) -> Market | None:
+            try:
+                return adapter.market(symbol)
+            except OrderRejected:
+                return None
+
+        executor = OrderExecutor(
+            journal=journal,
+            venues=(VENUE,),
+            adapters=adapters,
+            gate=BasicGate(trading, market_of, lambda v, s: portfolio.position(v, s).quantity),
+            ids=ClientOrderIds("st1", journal),
+            trading=trading,
+            metrics=metrics,
+            clock_ms=clock.time_ms,
+            send_timeout_s=10,
+            on_ambiguous=lambda venue: None,
+        )
+        core: Slot[TradingCore] = Slot("trading core")
+        async with asyncio.TaskGroup() as tg:
+            executor.bind(tg)
+            await executor.load()
+            core.set(TradingCore(executor, portfolio, adapters))
+            yield Desk(adapter, journal, portfolio, TradingHandle(core))
+            await executor.drain(5)
+
+
+def stop_manager(d: Desk) -> StopManager:
+    return StopManager(
+        config=StopsConfig(),
+        store=d.journal,
+        gateway=d.handle,
+        market_view=d.handle,
+        portfolio=d.handle,
+        clock=SystemClock(),
+        venues={VENUE: (BTC,)},
+        candles=AdapterCandles({VENUE: d.adapter}),
+    )
+
+
+async def test_a_stop_sells_the_position_on_the_sim(tmp_path: Path) -> None:
+    async with desk(tmp_path / "journal.sqlite3") as d:
+        buy = OrderIntent(
+            d.handle.new_intent_id("test"), VENUE, BTC, Side.BUY, OrderType.MARKET, D("0.01")
+        )
+        assert (await d.handle.submit(buy)).accepted
+        await d.portfolio.refresh()
+        assert d.handle.position(VENUE, BTC).quantity == D("0.01")
+        base = d.handle.balance(VENUE, "BTC")
+        assert base is not None
+
+        manager = stop_manager(d)
+        await manager.load()
+        bid = (await d.handle.ticker(VENUE, BTC)).bid
+        assert bid is not None
+        # A stop above the bid has been reached already: it fires on the first round.
+        stop = await manager.add(Target(VENUE, BTC, PositionSide.LONG), FixedStop(bid * 2))
+        await manager.check_once()
+        await manager.check_once()
+        orders = await d.journal.orders()
+        fired = manager.get(stop.stop_id)
+
+    (sell,) = [o for o in orders if o.side is Side.SELL]
+    assert (sell.type, sell.state, sell.amount) == (OrderType.MARKET, OrderState.FILLED, base.free)
+    assert sell.intent_id.startswith(f"stop-{stop.stop_id}")
+    assert fired is not None
+    assert (fired.status.value, fired.client_order_id) == ("executed", sell.client_order_id)
+
+
+async def test_atr_stops_read_the_sims_candles(tmp_path: Path) -> None:
+    async with desk(tmp_path / "journal.sqlite3") as d:
+        spec = AtrStop(D(3), 5, "1m")
+        feed = AdapterCandles({VENUE: d.adapter})
+        for _ in range(3):  # a minute may turn between the two reads: then read again
+            candles = await d.adapter.fetch_ohlcv(BTC, "1m", limit=20)
+            tracked = await AtrTracker(feed, refresh_ms=0, candles=20).atr(VENUE, BTC, spec, 0)
+            again = await d.adapter.fetch_ohlcv(BTC, "1m", limit=20)
+            if again[-1].open_time_ms == candles[-1].open_time_ms:
+                break
+        assert len(candles) >= spec.period + 2, f"the sim served {len(candles)} candles"
+        expected = wilder_atr(candles[:-1], spec.period)
+        assert expected is not None
+        assert expected > 0
+        assert tracked == expected
+
+        manager = stop_manager(d)
+        await manager.load()
+        stop = await manager.add(Target(VENUE, BTC, PositionSide.LONG), spec)
+        await manager.check_once()
+        record = manager.get(stop.stop_id)
+        assert record is not None
+        peak, level = record.watermark.peak, record.watermark.level
+        assert peak is not None
+        assert level is not None
+        assert D(0) < peak - level <= 3 * expected * 2  # 3 x ATR, and ATR may have moved on
