@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lyrad.config.types import Duration
 
@@ -26,3 +26,12 @@ class StopsConfig(BaseModel):
     max_attempts: int = Field(default=3, ge=1, le=20)
     history: int = Field(default=50, ge=0, le=1000)  # finished stops kept for listing
     flush_timeout: Duration = timedelta(seconds=2)  # saving trailing levels at shutdown
+
+    @model_validator(mode="after")
+    def _positive_durations(self) -> StopsConfig:
+        for name in ("poll_interval", "atr_refresh", "flush_timeout"):
+            if getattr(self, name) <= timedelta(0):
+                raise ValueError(f"{name} must be positive")
+        if self.persist_interval < timedelta(0):
+            raise ValueError("persist_interval must not be negative")
+        return self

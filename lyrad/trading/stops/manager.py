@@ -222,12 +222,16 @@ class StopManager:
     async def _check_symbol(self, venue: str, symbol: str, stop_ids: Iterable[str]) -> None:
         bid, ask = await self._quote(venue, symbol)
         for stop_id in stop_ids:
-            record = self._book.get(stop_id)
-            # A sibling may have fired, or the stop been removed, since the round began.
-            if record is None or not record.is_watched or self._group_busy(record):
+            first = self._eligible(stop_id)
+            if first is None:
                 continue
             now = self._clock.time_ms()
-            atr = await self._atr_of(record, now)
+            atr = await self._atr_of(first, now)
+            # Read again after the wait; from here to the durable mark nothing awaits, so no
+            # other task can fire this stop or a sibling in between.
+            record = self._eligible(stop_id)
+            if record is None:
+                continue
             price = executable_price(record.target.side, bid, ask)
             outcome = evaluate(record.spec, record.target.side, record.watermark, price, now, atr)
             if outcome.watermark != record.watermark:
@@ -255,9 +259,13 @@ class StopManager:
             return None
         return await self._atr.atr(record.target.venue, record.target.symbol, record.spec, now_ms)
 
-    def _group_busy(self, record: StopRecord) -> bool:
-        """A sibling's exit is in flight: nothing else of the group may fire meanwhile."""
-        return any(r.status is StopStatus.TRIGGERED for r in self._book.group(record.group))
+    def _eligible(self, stop_id: str) -> StopRecord | None:
+        """The stop, if it is still watched and no sibling's exit is in flight."""
+        record = self._book.get(stop_id)
+        if record is None or not record.is_watched:
+            return None  # removed, or a sibling fired, since the round began
+        group = self._book.group(record.group)
+        return None if any(r.status is StopStatus.TRIGGERED for r in group) else record
 
     # --- saving and the venue's own stops ---------------------------------------------------
 
