@@ -26,6 +26,7 @@ from lyrad.exchanges import probe as probe_module
 from lyrad.exchanges.adapter import ExchangeAdapter
 from lyrad.exchanges.ccxt_adapter import CcxtAdapter
 from lyrad.exchanges.quirks import Endpoint
+from lyrad.exchanges.retry import RetryPolicy
 from lyrad.validate.venue_extras import (
     BookSequence,
     KeyPermissions,
@@ -340,6 +341,10 @@ class ExtendedCcxtAdapter(CcxtAdapter):
         return entries, check
 
 
+# Reads retried as in production, but without waiting long between tries: the sim is local.
+FAST_RETRY = RetryPolicy(initial_backoff_s=0.005, max_backoff_s=0.02)
+
+
 def extended_builder(spec: AdapterSpec) -> ExchangeAdapter:
     access = spec.access
     return ExtendedCcxtAdapter(
@@ -354,4 +359,5 @@ def extended_builder(spec: AdapterSpec) -> ExchangeAdapter:
         metrics=spec.metrics,
         clock=spec.clock,
         quirks=spec.quirks,
+        retry=FAST_RETRY,
     )
