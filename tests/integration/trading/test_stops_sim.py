@@ -12,21 +12,15 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
-from lyrad.domain.errors import OrderRejected
 from lyrad.domain.orders import OrderState
-from lyrad.domain.values import Market, OrderIntent, OrderType, Side
-from lyrad.exchanges.adapter import ExchangeAdapter
+from lyrad.domain.values import OrderIntent, OrderType, Side
 from lyrad.exchanges.ccxt_adapter import CcxtAdapter
 from lyrad.exchanges.clock import SystemClock
 from lyrad.journal.journal import Journal
 from lyrad.runtime.slot import Slot
 from lyrad.sim.server import SimServer
-from lyrad.trading.executor import OrderExecutor
-from lyrad.trading.gate import BasicGate
-from lyrad.trading.ids import ClientOrderIds
 from lyrad.trading.metrics import TradingMetrics
-from lyrad.trading.portfolio import Portfolio
-from lyrad.trading.service import TradingCore, TradingHandle
+from lyrad.trading.service import ExecutionService, TradingCore, TradingHandle, VenueTrading
 from lyrad.trading.state import TradingStateHolder
 from lyrad.trading.stops import AtrStop, FixedStop, PositionSide, StopManager, StopsConfig, Target
 from lyrad.trading.stops.atr import wilder_atr
@@ -42,13 +36,12 @@ BTC = "BTC/USDT"
 class Desk:
     adapter: CcxtAdapter
     journal: Journal
-    portfolio: Portfolio
     handle: TradingHandle
 
 
 @asynccontextmanager
 async def desk(path: Path) -> AsyncIterator[Desk]:
-    """A sim, the real adapter, executor and portfolio over a journal file, and the handle."""
+    """A sim, the real adapter, and the trading core as the app runs it, behind its handle."""
     clock = SystemClock()
     async with (
         SimServer(scenario="calm", seed=5, accounts=[account("alice")]) as sim,
@@ -56,36 +49,34 @@ async def desk(path: Path) -> AsyncIterator[Desk]:
         Journal.open(path, synchronous="NORMAL") as journal,
     ):
         await adapter.load_markets()
-        adapters: dict[str, ExchangeAdapter] = {VENUE: adapter}
-        metrics = TradingMetrics(CollectorRegistry())
-        trading = TradingStateHolder()
-        portfolio = Portfolio(journal, (VENUE,), metrics)
-
-        def market_of(venue: str, symbol: str) -> Market | None:
-            try:
-                return adapter.market(symbol)
-            except OrderRejected:
-                return None
-
-        executor = OrderExecutor(
-            journal=journal,
-            venues=(VENUE,),
-            adapters=adapters,
-            gate=BasicGate(trading, market_of, lambda v, s: portfolio.position(v, s).quantity),
-            ids=ClientOrderIds("st1", journal),
-            trading=trading,
-            metrics=metrics,
-            clock_ms=clock.time_ms,
-            send_timeout_s=10,
-            on_ambiguous=lambda venue: None,
-        )
+        journal_slot: Slot[Journal] = Slot("journal")
+        journal_slot.set(journal)
         core: Slot[TradingCore] = Slot("trading core")
+        service = ExecutionService(
+            journal=journal_slot,
+            adapters={VENUE: adapter},
+            venues={
+                VENUE: VenueTrading(
+                    symbols=(BTC,),
+                    reconcile_interval_s=3600,
+                    unknown_grace_ms=30_000,
+                    balance_tolerance=D(0),
+                    send_timeout_s=10,
+                )
+            },
+            instance_id="st1",
+            trading=TradingStateHolder(),
+            metrics=TradingMetrics(CollectorRegistry()),
+            clock_ms=clock.time_ms,
+            core_slot=core,
+            drain_timeout_s=5,
+        )
+        ready = asyncio.Event()
         async with asyncio.TaskGroup() as tg:
-            executor.bind(tg)
-            await executor.load()
-            core.set(TradingCore(executor, portfolio, adapters))
-            yield Desk(adapter, journal, portfolio, TradingHandle(core))
-            await executor.drain(5)
+            running = tg.create_task(service.run(ready.set))
+            await ready.wait()
+            yield Desk(adapter, journal, TradingHandle(core))
+            running.cancel()
 
 
 def stop_manager(d: Desk) -> StopManager:
@@ -107,10 +98,8 @@ async def test_a_stop_sells_the_position_on_the_sim(tmp_path: Path) -> None:
             d.handle.new_intent_id("test"), VENUE, BTC, Side.BUY, OrderType.MARKET, D("0.01")
         )
         assert (await d.handle.submit(buy)).accepted
-        await d.portfolio.refresh()
+        await d.handle.core.portfolio.refresh()
         assert d.handle.position(VENUE, BTC).quantity == D("0.01")
-        base = d.handle.balance(VENUE, "BTC")
-        assert base is not None
 
         manager = stop_manager(d)
         await manager.load()
@@ -124,7 +113,7 @@ async def test_a_stop_sells_the_position_on_the_sim(tmp_path: Path) -> None:
         fired = manager.get(stop.stop_id)
 
     (sell,) = [o for o in orders if o.side is Side.SELL]
-    assert (sell.type, sell.state, sell.amount) == (OrderType.MARKET, OrderState.FILLED, base.free)
+    assert (sell.type, sell.state, sell.amount) == (OrderType.MARKET, OrderState.FILLED, D("0.01"))
     assert sell.intent_id.startswith(f"stop-{stop.stop_id}")
     assert fired is not None
     assert (fired.status.value, fired.client_order_id) == ("executed", sell.client_order_id)
