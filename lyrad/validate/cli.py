@@ -29,7 +29,7 @@ from lyrad.logging import configure_logging
 from lyrad.runtime.commands import add_config_argument, load_or_report
 from lyrad.security.redaction import Redactor
 from lyrad.validate.catalogue import CATALOGUE
-from lyrad.validate.context import RunOptions
+from lyrad.validate.context import Mode, RunOptions
 from lyrad.validate.deviations import DeviationError, load_deviations
 from lyrad.validate.model import CheckResult, UnknownSymbol
 from lyrad.validate.report.diff import BaselineError, load_baseline
@@ -152,8 +152,9 @@ def _handle(args: argparse.Namespace) -> ExitCode:
         max_notional = _amount(args.max_notional, "--max-notional")
         baseline = load_baseline(args.baseline) if args.baseline is not None else None
         config, symbol = _venue(args)
-        kind = "sim" if config.kind == "sim" else config.exchange
-        deviations = load_deviations(kind)
+        mode = mode_of(config, sandbox=args.sandbox)
+        # a loopback venue is `lyrad sim` (embedded or standalone): the sim's deviations apply
+        deviations = load_deviations("sim" if mode is Mode.SIM else config.exchange)
     except (BadInput, BaselineError, DeviationError) as e:
         print(f"lyrad: validate: {e}", file=sys.stderr)
         return ExitCode.INCOMPLETE
@@ -171,7 +172,7 @@ def _handle(args: argparse.Namespace) -> ExitCode:
             venue=args.venue,
             exchange=config.exchange,
             symbol=symbol,
-            mode=mode_of(config, sandbox=args.sandbox),
+            mode=mode,
             has_credentials=False,
             credential_source=credential_source(config),
             read_only=args.read_only,

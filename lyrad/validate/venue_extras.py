@@ -198,3 +198,23 @@ class VenueExtras(Protocol):
     ) -> StructureAudit:
         """Fetch `kind` and run ccxt's validator on it; `skipped` are tolerated properties."""
         ...
+
+
+EXTRA_CALLS: tuple[str, ...] = (
+    "describe",
+    "fetch_status",
+    "fetch_public_trades",
+    "fetch_trading_fee",
+    "fetch_key_permissions",
+    "fetch_published_rules",
+    "fetch_book_sequence",
+    "fetch_closed_orders",
+    "create_order_unchecked",
+    "last_response",
+    "audit_structure",
+)
+
+
+def offers_extras(adapter: object) -> bool:
+    """Whether an adapter (or its class) has every VenueExtras call."""
+    return all(callable(getattr(adapter, name, None)) for name in EXTRA_CALLS)

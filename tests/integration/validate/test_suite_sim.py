@@ -23,6 +23,7 @@ from lyrad.sim.server import SimServer
 from lyrad.validate.model import State
 from lyrad.validate.scoring import Verdict
 from lyrad.validate.session import SessionResult
+from tests.integration.validate.chromium import chromium, read_png, run_chromium
 from tests.integration.validate.support import (
     CANARY,
     calm_venue,
@@ -37,6 +38,7 @@ from tests.support.ccxt_sim import sim_client
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 FOREIGN_IDS = ("manual-grid-1", "manual-grid-2")
+GO_GREEN = (0x2E, 0x7D, 0x32)  # .v-GO in the report's style
 
 
 @dataclass
@@ -68,8 +70,9 @@ async def full(sim: SimServer, tmp_path_factory: pytest.TempPathFactory) -> Full
         foreign = []
         for n, cid in enumerate(FOREIGN_IDS):
             price = round(book["bids"][0][0] * (0.90 - n / 100), 2)
-            order = await client.create_order("BTC/USDT", "limit", "buy", 0.001, price,
-                                              {"clientOrderId": cid})  # fmt: skip
+            order = await client.create_order(
+                "BTC/USDT", "limit", "buy", 0.001, price, {"clientOrderId": cid}
+            )
             foreign.append(str(order["id"]))
     finally:
         await client.close()
@@ -147,6 +150,32 @@ async def test_the_html_report_renders_every_section(full: FullRun) -> None:
     assert "<script" not in html
     markdown = full.result.paths["md"].read_text(encoding="utf-8")
     assert "**Verdict: GO**" in markdown
+
+
+def _near(pixel: tuple[int, int, int], color: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 8 for a, b in zip(pixel, color, strict=True))
+
+
+async def test_the_html_report_shows_its_verdict_in_headless_chromium(
+    full: FullRun, tmp_path: Path
+) -> None:
+    browser = chromium()
+    page = full.result.paths["html"].as_uri()
+    dom = run_chromium(browser, tmp_path / "dom-profile", "--dump-dom", page).stdout
+    assert re.search(r'<div id="verdict" class="verdict v-GO">GO</div>', dom)
+    shot = tmp_path / "report.png"
+    run_chromium(
+        browser,
+        tmp_path / "shot-profile",
+        f"--screenshot={shot}",
+        "--window-size=800,600",
+        "--hide-scrollbars",
+        page,
+    )
+    image = read_png(shot.read_bytes(), rows=260)
+    assert len(set(image.pixels)) > 20  # not blank
+    green = sum(1 for pixel in image.pixels if _near(pixel, GO_GREEN))
+    assert green > 2000  # the verdict box (and the category bars) are on screen
 
 
 async def test_read_only_is_incomplete_and_places_nothing(fresh: SimServer, tmp_path: Path) -> None:
