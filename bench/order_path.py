@@ -41,7 +41,7 @@ from lyrad.trading.executor import OrderExecutor
 from lyrad.trading.gate import BasicGate
 from lyrad.trading.ids import ClientOrderIds
 from lyrad.trading.metrics import TradingMetrics
-from lyrad.trading.state import TradingStateHolder
+from lyrad.trading.state import TradingState, TradingStateHolder
 from tests.support.ccxt_sim import TEST_TWEAKS, sim_config
 from tests.support.sim import account, scenario
 
@@ -143,7 +143,7 @@ async def run(directory: Path) -> None:
                 adapters={"sim": adapter},
                 gate=BasicGate(trading, market_of, lambda v, s: Decimal(0)),
                 ids=ClientOrderIds("bench", journal),
-                trading=trading,
+                halt=lambda reason: trading.set(TradingState.HALTED, reason),
                 metrics=TradingMetrics(registry),
                 clock_ms=clock.time_ms,
                 send_timeout_s=15,

@@ -19,6 +19,7 @@ from lyrad.exchanges.ccxt_adapter import CcxtAdapter
 from lyrad.exchanges.clock import SystemClock
 from lyrad.exchanges.embedded_sim import EmbeddedSimService, VenueEndpoint
 from lyrad.exchanges.metrics import VenueMetrics
+from lyrad.exchanges.observed import ObservedAdapter
 from lyrad.exchanges.quirks import quirks_for
 from lyrad.exchanges.rate_limit import WeightedRateLimiter
 from lyrad.exchanges.venue_service import VenueService
@@ -43,7 +44,14 @@ from lyrad.security.secrets import resolve_secret
 from lyrad.security.startup import SecurityServices, start_security
 from lyrad.strategies.market_maker import MarketMaker
 from lyrad.trading.metrics import TradingMetrics
-from lyrad.trading.service import ExecutionService, TradingCore, TradingHandle, VenueTrading
+from lyrad.trading.risk.runtime import RiskRuntime
+from lyrad.trading.service import (
+    ExecutionService,
+    JournalKv,
+    TradingCore,
+    TradingHandle,
+    VenueTrading,
+)
 from lyrad.trading.state import TradingState, TradingStateHolder
 
 
@@ -65,13 +73,24 @@ class App:
         self.journal: Slot[Journal] = Slot("journal")
         self.core: Slot[TradingCore] = Slot("trading core")
         self.handle = TradingHandle(self.core)
+        self.risk = RiskRuntime.build(
+            settings.risk,
+            clock=self.clock,
+            trading=self.trading,
+            registry=self.registry,
+            store=JournalKv(self.journal),
+        )
         self.adapters: dict[str, ExchangeAdapter] = {}
         self.venue_trading: dict[str, VenueTrading] = {}
         self._endpoints: dict[str, Slot[VenueEndpoint]] = {}
         self._limiters: dict[str, WeightedRateLimiter] = {}
         self.security: SecurityServices | None = None
         self.plane = DaemonControlPlane(
-            core=self.core, journal=self.journal, trading=self.trading, readiness=self._states
+            core=self.core,
+            journal=self.journal,
+            trading=self.trading,
+            board=self.risk.board,
+            readiness=self._states,
         )
         self.control_api: ControlApi | None = None
         self._ssl: ssl.SSLContext | None = None
@@ -199,7 +218,7 @@ class App:
                 name, quirks.windows, clock=self.clock, on_weight_used=gauge.set
             )
             self._limiters[name] = limiter
-        return CcxtAdapter(
+        adapter = CcxtAdapter(
             name,
             config.exchange,
             base_url=reach.base_url,
@@ -212,6 +231,8 @@ class App:
             clock=self.clock,
             quirks=quirks,
         )
+        # Every answer (or its absence) feeds the venue-health breakers.
+        return ObservedAdapter(adapter, self.risk.board.record_request)
 
     def _resolve(self, ref: SecretRef | None) -> str | None:
         if ref is None:
@@ -243,7 +264,7 @@ class App:
                 adapters=self.adapters,
                 venues=venues,
                 instance_id=instance_id,
-                trading=self.trading,
+                risk=self.risk,
                 metrics=self.trading_metrics,
                 clock_ms=wall_clock_ms,
                 core_slot=self.core,
@@ -267,10 +288,15 @@ class App:
 
     def apply(self, settings: Settings) -> None:
         configure_logging(level=settings.log.level, fmt=settings.log.format, redactor=self.redactor)
+        if settings.risk != self.risk.config:
+            # Limits apply to the next intent; trips, peaks and counters are kept.
+            self.risk.update_config(settings.risk)
+            if self.core.is_set:
+                self.core.get().gate.update_config(settings.risk.limits)
 
     def on_stopping(self) -> None:
         if self.trading.state is TradingState.ACTIVE:
-            self.trading.set(TradingState.REDUCING, "daemon stopping")
+            self.risk.board.reduce("daemon stopping")
 
     def on_reload(self, applied: bool, message: str) -> None:
         if self.security is not None:

@@ -20,6 +20,7 @@ from lyrad.http.control_plane import (
 from lyrad.journal.journal import Journal
 from lyrad.runtime.slot import ResourceUnavailable, Slot
 from lyrad.trading.killswitch import KillSwitch
+from lyrad.trading.risk.board import BreakerBoard
 from lyrad.trading.service import TradingCore
 from lyrad.trading.state import TradingState, TradingStateHolder
 
@@ -34,11 +35,13 @@ class DaemonControlPlane:
         core: Slot[TradingCore],
         journal: Slot[Journal],
         trading: TradingStateHolder,
+        board: BreakerBoard,
         readiness: Readiness,
     ) -> None:
         self._core = core
         self._journal = journal
         self._trading = trading
+        self._board = board
         self._readiness = readiness
         self._reloader: Reloader | None = None
 
@@ -104,7 +107,7 @@ class DaemonControlPlane:
 
     def _switch(self) -> KillSwitch:
         core = self._running()
-        return KillSwitch(self._trading, self._journal_now(), core.executor, core.portfolio)
+        return KillSwitch(self._board, self._journal_now(), core.executor, core.portfolio)
 
     async def halt(self, flatten: bool, reason: str) -> ControlStatus:
         await self._switch().halt(flatten, reason)

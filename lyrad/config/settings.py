@@ -24,6 +24,7 @@ from lyrad.config.sections import (
     VenueConfig,
 )
 from lyrad.security.config import AuditConfig, ControlConfig, VaultConfig
+from lyrad.trading.risk.config import RiskConfig
 
 
 def _default_venues() -> dict[str, VenueConfig]:
@@ -54,6 +55,7 @@ class Settings(BaseSettings):
     vault: VaultConfig = VaultConfig()
     control: ControlConfig = ControlConfig()
     audit: AuditConfig = AuditConfig()
+    risk: RiskConfig = Field(default_factory=RiskConfig)
 
     @model_validator(mode="before")
     @classmethod

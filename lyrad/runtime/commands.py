@@ -56,8 +56,12 @@ def _run(args: argparse.Namespace) -> ExitCode:
     import uvloop
 
     from lyrad.app import run_daemon
+    from lyrad.logging import configure_logging
     from lyrad.security.errors import SecurityError
+    from lyrad.security.redaction import Redactor
 
+    # Configured before anything can fail, so even an early crash is logged as configured.
+    configure_logging(level=settings.log.level, fmt=settings.log.format, redactor=Redactor())
     try:
         outcome_ok = uvloop.run(run_daemon(settings, args.config))
     except SecurityError as e:

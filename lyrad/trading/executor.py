@@ -30,7 +30,6 @@ from lyrad.trading.decision import PreTradeCheck, Rejected, RejectReason
 from lyrad.trading.ids import ClientOrderIds
 from lyrad.trading.metrics import TradingMetrics
 from lyrad.trading.order_sync import OrderSync
-from lyrad.trading.state import TradingState, TradingStateHolder
 
 log = structlog.get_logger("lyrad.executor", component="executor")
 
@@ -50,18 +49,20 @@ class OrderExecutor:
         adapters: Mapping[str, ExchangeAdapter],
         gate: PreTradeCheck,
         ids: ClientOrderIds,
-        trading: TradingStateHolder,
+        halt: Callable[[str], object],
         metrics: TradingMetrics,
         clock_ms: Callable[[], int],
         send_timeout_s: float,
         on_ambiguous: Callable[[str], None],
+        on_approved: Callable[[OrderIntent], None] = lambda intent: None,
     ) -> None:
         self._journal = journal
         self._venues = venues
         self._adapters = adapters  # live view: a venue restarting is briefly absent
         self._gate = gate
         self._ids = ids
-        self._trading = trading
+        self._halt_trading = halt
+        self._on_approved = on_approved
         self._metrics = metrics
         self._clock_ms = clock_ms
         self._send_timeout_s = send_timeout_s
@@ -132,7 +133,23 @@ class OrderExecutor:
                 reason=refusal.reason.value,
                 detail=refusal.detail,
             )
+            # Journaled as well as counted: why an intent never became an order is history too.
+            if self._journal.failure is None:
+                await self._journal.record_event(
+                    "intent_rejected",
+                    venue=intent.venue,
+                    details={
+                        "intent_id": intent.intent_id,
+                        "symbol": intent.symbol,
+                        "side": intent.side.value,
+                        "amount": str(intent.amount),
+                        "reason": refusal.reason.value,
+                        "detail": refusal.detail,
+                    },
+                )
             return SubmitResult(False, None, f"{refusal.reason.value}: {refusal.detail}")
+        # Counted before any await, so concurrent intents cannot slip past the rate limits.
+        self._on_approved(intent)
         await self._ids.ensure_block()
         market = self._adapters[intent.venue].market(intent.symbol)
         now = self._clock_ms()
@@ -281,4 +298,4 @@ class OrderExecutor:
         self._on_ambiguous(order.venue)
 
     def _halt(self, reason: str) -> None:
-        self._trading.set(TradingState.HALTED, reason)
+        self._halt_trading(reason)

@@ -15,55 +15,55 @@ from lyrad.domain.values import ZERO, OrderIntent, OrderType, Side
 from lyrad.journal.protocol import OrderJournal
 from lyrad.trading.executor import OrderExecutor
 from lyrad.trading.portfolio import Portfolio
-from lyrad.trading.state import TradingState, TradingStateHolder
+from lyrad.trading.risk.board import BreakerBoard
+from lyrad.trading.state import TradingState
 
 log = structlog.get_logger("lyrad.killswitch", component="killswitch")
 
 KV_TRADING_STATE = "trading_state"
 
 
-async def restore_state(journal: OrderJournal, trading: TradingStateHolder) -> None:
-    """A halt outlives the process: re-apply it at start."""
+async def restore_state(journal: OrderJournal, board: BreakerBoard) -> None:
+    """An operator's halt outlives the process: re-apply it at start."""
     saved = await journal.get_kv(KV_TRADING_STATE)
     if saved is None:
         return
     state = json.loads(saved)
     if state.get("state") == TradingState.HALTED.value:
-        trading.set(TradingState.HALTED, f"restored: {state.get('reason', '')}")
+        board.halt(f"restored: {state.get('reason', '')}")
 
 
-async def persist_state(journal: OrderJournal, trading: TradingStateHolder) -> None:
-    status = trading.status
-    value = json.dumps({"state": status.state.value, "reason": status.reason})
+async def persist_operator(journal: OrderJournal, state: TradingState, reason: str) -> None:
+    value = json.dumps({"state": state.value, "reason": reason})
     await journal.set_kv(KV_TRADING_STATE, value, event_kind="trading_state_changed")
 
 
 class KillSwitch:
     def __init__(
         self,
-        trading: TradingStateHolder,
+        board: BreakerBoard,
         journal: OrderJournal,
         executor: OrderExecutor,
         portfolio: Portfolio,
     ) -> None:
-        self._trading = trading
+        self._board = board
         self._journal = journal
         self._executor = executor
         self._portfolio = portfolio
 
     async def halt(self, flatten: bool, reason: str) -> None:
         # Reduce first: nothing new may add exposure while orders are being cancelled.
-        self._trading.set(TradingState.REDUCING, f"halting: {reason}")
+        self._board.reduce(f"halting: {reason}")
         await self._cancel_all()
         if flatten:
             await self._flatten(reason)
-        self._trading.set(TradingState.HALTED, reason)
-        await persist_state(self._journal, self._trading)
+        self._board.halt(reason)
+        await persist_operator(self._journal, TradingState.HALTED, reason)
         log.warning("trading_halted", reason=reason, flatten=flatten)
 
     async def resume(self, reason: str) -> None:
-        self._trading.set(TradingState.ACTIVE, reason)
-        await persist_state(self._journal, self._trading)
+        self._board.resume(reason)
+        await persist_operator(self._journal, TradingState.ACTIVE, reason)
         log.warning("trading_resumed", reason=reason)
 
     async def _cancel_all(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from lyrad.trading.decision import RejectReason
+
 
 class TradingMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
@@ -28,6 +30,8 @@ class TradingMetrics:
             ["reason"],
             registry=registry,
         )
+        for reason in RejectReason:  # every reason visible at zero from the start
+            self.intents_rejected.labels(reason.value)
         self.discrepancies = Counter(
             "lyrad_reconcile_discrepancies_total",
             "Differences between the journal and the venue found by reconciliation",

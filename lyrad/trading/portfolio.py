@@ -22,6 +22,7 @@ class Portfolio:
         self._positions: dict[tuple[str, str], Position] = {}
         self._balances: dict[str, dict[str, Balance]] = {}
         self._marks: dict[tuple[str, str], Decimal] = {}
+        self._marked_ms: dict[tuple[str, str], int] = {}
 
     async def refresh(self) -> None:
         positions = await self._journal.positions()
@@ -42,8 +43,13 @@ class Portfolio:
     def balances(self, venue: str) -> Mapping[str, Balance]:
         return dict(self._balances.get(venue, {}))
 
-    def mark(self, venue: str, symbol: str, price: Decimal) -> None:
+    def mark(self, venue: str, symbol: str, price: Decimal, at_ms: int) -> None:
         self._marks[(venue, symbol)] = price
+        self._marked_ms[(venue, symbol)] = at_ms
+
+    def mark_ages(self, venue: str, now_ms: int) -> dict[str, int]:
+        """Milliseconds since each of the venue's symbols was last marked."""
+        return {s: now_ms - t for (v, s), t in self._marked_ms.items() if v == venue}
 
     def mark_price(self, venue: str, symbol: str) -> Decimal | None:
         return self._marks.get((venue, symbol))

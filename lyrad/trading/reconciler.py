@@ -218,9 +218,11 @@ class Reconciler:
         )
 
 
-async def reconcile_safely(reconciler: Reconciler, venue: str) -> None:
-    """A failed pass is logged; the next timer tick tries again."""
+async def reconcile_safely(reconciler: Reconciler, venue: str) -> bool:
+    """A failed pass is logged; the next timer tick tries again. True if the pass completed."""
     try:
         await reconciler.run_once()
     except VenueError as e:
         log.warning("reconcile_failed", venue=venue, error=str(e))
+        return False
+    return True

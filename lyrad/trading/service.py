@@ -4,31 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 import structlog
 
-from lyrad.domain.errors import OrderRejected
+from lyrad.domain.errors import OrderRejected, VenueError
 from lyrad.domain.orders import Order
 from lyrad.domain.values import Balance, Market, OrderIntent, Position
 from lyrad.domain.venue import Ticker
 from lyrad.exchanges.adapter import ExchangeAdapter
+from lyrad.journal.codec import Details
 from lyrad.journal.journal import Journal
 from lyrad.runtime.component import ReadyCallback
 from lyrad.runtime.slot import Slot
 from lyrad.strategies.base import SubmitResult
 from lyrad.trading.executor import OrderExecutor
-from lyrad.trading.gate import BasicGate
 from lyrad.trading.ids import ClientOrderIds
 from lyrad.trading.killswitch import restore_state
 from lyrad.trading.metrics import TradingMetrics
 from lyrad.trading.portfolio import Portfolio
 from lyrad.trading.reconciler import Reconciler, reconcile_safely
-from lyrad.trading.state import TradingStateHolder
+from lyrad.trading.risk.gate import RiskGate
+from lyrad.trading.risk.runtime import RiskFeed, RiskRuntime
+from lyrad.trading.risk.view import PortfolioRiskView
 
 log = structlog.get_logger("lyrad.executor", component="executor")
+
+MARK_INTERVAL_S = 2.0  # one ticker per traded symbol: Binance weight 2-4 each
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,27 @@ class TradingCore:
     executor: OrderExecutor
     portfolio: Portfolio
     adapters: Mapping[str, ExchangeAdapter]
+    gate: RiskGate
+
+
+class JournalKv:
+    """The journal's key-value store through its slot (for parts built before it opens)."""
+
+    def __init__(self, slot: Slot[Journal]) -> None:
+        self._slot = slot
+
+    async def get_kv(self, key: str) -> str | None:
+        return await self._slot.get().get_kv(key)
+
+    def set_kv(
+        self,
+        key: str,
+        value: str,
+        *,
+        event_kind: str | None = None,
+        details: Details | None = None,
+    ) -> Awaitable[None]:
+        return self._slot.get().set_kv(key, value, event_kind=event_kind, details=details)
 
 
 class TradingHandle:
@@ -84,7 +109,7 @@ class TradingHandle:
         core = self.core
         ticker = await core.adapters[venue].fetch_ticker(symbol)
         if ticker.bid is not None and ticker.ask is not None:
-            core.portfolio.mark(venue, symbol, (ticker.bid + ticker.ask) / 2)
+            core.portfolio.mark(venue, symbol, (ticker.bid + ticker.ask) / 2, ticker.timestamp_ms)
         return ticker
 
     def market(self, venue: str, symbol: str) -> Market:
@@ -101,7 +126,7 @@ class ExecutionService:
         adapters: Mapping[str, ExchangeAdapter],
         venues: Mapping[str, VenueTrading],
         instance_id: str,
-        trading: TradingStateHolder,
+        risk: RiskRuntime,
         metrics: TradingMetrics,
         clock_ms: Callable[[], int],
         core_slot: Slot[TradingCore],
@@ -111,15 +136,16 @@ class ExecutionService:
         self._adapters = adapters
         self._venues = venues
         self._instance_id = instance_id
-        self._trading = trading
+        self._risk = risk
         self._metrics = metrics
         self._clock_ms = clock_ms
         self._core_slot = core_slot
         self._drain_timeout_s = drain_timeout_s
         self._doubt = asyncio.Event()
         self._reconcilers: dict[str, tuple[VenueTrading, Reconciler]] = {}
+        self._drift: dict[str, str] = {}
 
-    def _build(self, journal: Journal) -> tuple[OrderExecutor, Portfolio]:
+    def _build(self, journal: Journal) -> tuple[OrderExecutor, Portfolio, RiskGate]:
         adapters = self._adapters  # live: venues come and go as their components restart
         portfolio = Portfolio(journal, tuple(self._venues), self._metrics)
 
@@ -130,20 +156,31 @@ class ExecutionService:
             except (KeyError, OrderRejected):
                 return None
 
-        gate = BasicGate(self._trading, market_of, lambda v, s: portfolio.position(v, s).quantity)
+        risk = self._risk
+        venues = tuple(self._venues)
+        gate = RiskGate(
+            limits=risk.config.limits,
+            view=PortfolioRiskView(
+                portfolio, venues, market_of, lambda v, s: len(executor.live_orders(v, s))
+            ),
+            trading=risk.board,
+            rates=risk.tracker,
+            caps=risk.rollout,
+        )
         executor = OrderExecutor(
             journal=journal,
             venues=tuple(self._venues),
             adapters=adapters,
             gate=gate,
             ids=ClientOrderIds(self._instance_id, journal),
-            trading=self._trading,
+            halt=risk.board.halt,
             metrics=self._metrics,
             clock_ms=self._clock_ms,
             send_timeout_s=max(v.send_timeout_s for v in self._venues.values()),
             on_ambiguous=lambda venue: self._doubt.set(),
+            on_approved=lambda intent: risk.tracker.record(),
         )
-        return executor, portfolio
+        return executor, portfolio, gate
 
     def _reconciler(self, name: str, journal: Journal, executor: OrderExecutor) -> Reconciler:
         """The venue's reconciler, rebuilt when a reload changed the venue's settings."""
@@ -161,19 +198,44 @@ class ExecutionService:
             clock_ms=self._clock_ms,
             unknown_grace_ms=settings.unknown_grace_ms,
             balance_tolerance=settings.balance_tolerance,
-            on_drift=lambda why: log.error("reconcile_drift", reason=why),
+            on_drift=lambda why: self._note_drift(name, why),
         )
         self._reconcilers[name] = (settings, reconciler)
         return reconciler
 
+    async def _mark_prices(self, portfolio: Portfolio) -> None:
+        for name, venue in list(self._venues.items()):
+            adapter = self._adapters.get(name)
+            if adapter is None:
+                continue
+            for symbol in venue.symbols:
+                try:
+                    ticker = await adapter.fetch_ticker(symbol)
+                except VenueError as e:
+                    log.debug("mark_failed", venue=name, symbol=symbol, error=str(e))
+                    continue
+                if ticker.bid is not None and ticker.ask is not None:
+                    mid = (ticker.bid + ticker.ask) / 2
+                    portfolio.mark(name, symbol, mid, ticker.timestamp_ms)
+
+    def _note_drift(self, venue: str, why: str) -> None:
+        log.error("reconcile_drift", venue=venue, reason=why)
+        self._drift[venue] = why
+
+    async def _reconcile(self, name: str, journal: Journal, executor: OrderExecutor) -> None:
+        reconciler = self._reconciler(name, journal, executor)
+        if await reconcile_safely(reconciler, name):
+            self._risk.board.record_reconciliation(name, self._drift.pop(name, None))
+
     async def run(self, ready: ReadyCallback) -> None:
         journal = self._journal_slot.get()
-        executor, portfolio = self._build(journal)
+        executor, portfolio, gate = self._build(journal)
+        feed = RiskFeed(self._risk, journal, tuple(self._venues))
         self._reconcilers.clear()
         async with asyncio.TaskGroup() as tg:
             executor.bind(tg)
             await executor.load()
-            await restore_state(journal, self._trading)
+            await restore_state(journal, self._risk.board)
             reconciled: dict[str, int] = {}
             for name in list(self._venues):
                 # At start nothing is sent before the journal agrees with every venue that is up.
@@ -181,11 +243,13 @@ class ExecutionService:
                 if adapter is not None:
                     await self._reconciler(name, journal, executor).run_once()
                     reconciled[name] = id(adapter)
+            await self._mark_prices(portfolio)
             await portfolio.refresh()
-            self._core_slot.set(TradingCore(executor, portfolio, self._adapters))
+            await feed.start(portfolio)
+            self._core_slot.set(TradingCore(executor, portfolio, self._adapters, gate))
             ready()
             try:
-                await self._serve(journal, executor, portfolio, reconciled)
+                await self._serve(journal, executor, portfolio, feed, reconciled)
             finally:
                 self._core_slot.clear()
                 await executor.drain(self._drain_timeout_s)
@@ -195,10 +259,12 @@ class ExecutionService:
         journal: Journal,
         executor: OrderExecutor,
         portfolio: Portfolio,
+        feed: RiskFeed,
         reconciled: dict[str, int],
     ) -> None:
         loop = asyncio.get_running_loop()
         next_pass = loop.time()
+        next_marks = loop.time() + MARK_INTERVAL_S
         while True:
             # Venue settings are live: a reload changes intervals without a restart.
             interval = min((v.reconcile_interval_s for v in self._venues.values()), default=10.0)
@@ -213,8 +279,13 @@ class ExecutionService:
                 # A venue that (re)connected since its last pass is reconciled at once.
                 reconnected = adapter is not None and reconciled.get(name) != id(adapter)
                 if adapter is not None and (everyone or reconnected):
-                    await reconcile_safely(self._reconciler(name, journal, executor), name)
+                    await self._reconcile(name, journal, executor)
                     reconciled[name] = id(adapter)
             if everyone:
                 next_pass = loop.time() + interval
+            if loop.time() >= next_marks:
+                # Reference prices for the risk gate, equity and the stale-data breaker.
+                await self._mark_prices(portfolio)
+                next_marks = loop.time() + MARK_INTERVAL_S
             await portfolio.refresh()
+            await feed.observe(portfolio, self._clock_ms(), loop.time())

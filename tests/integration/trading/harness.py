@@ -19,7 +19,7 @@ from lyrad.trading.ids import ClientOrderIds
 from lyrad.trading.metrics import TradingMetrics
 from lyrad.trading.portfolio import Portfolio
 from lyrad.trading.reconciler import Reconciler
-from lyrad.trading.state import TradingStateHolder
+from lyrad.trading.state import TradingState, TradingStateHolder
 from tests.integration.trading.fake_venue import SYMBOL, VENUE, FakeVenue
 
 D = Decimal
@@ -76,7 +76,7 @@ async def rig(path: Path, venue: FakeVenue | None = None, grace_ms: int = 0) -> 
             adapters={VENUE: fake},
             gate=BasicGate(trading, market_of, lambda v, s: portfolio.position(v, s).quantity),
             ids=ClientOrderIds("t1", journal, block=4),
-            trading=trading,
+            halt=lambda reason: trading.set(TradingState.HALTED, reason),
             metrics=metrics,
             clock_ms=lambda: fake.now_ms,
             send_timeout_s=5,

@@ -20,6 +20,8 @@ from lyrad.journal.journal import Journal
 from lyrad.runtime.slot import Slot
 from lyrad.sim.server import SimServer
 from lyrad.trading.metrics import TradingMetrics
+from lyrad.trading.risk.config import RiskConfig
+from lyrad.trading.risk.runtime import RiskRuntime
 from lyrad.trading.service import ExecutionService, TradingCore, TradingHandle, VenueTrading
 from lyrad.trading.state import TradingStateHolder
 from lyrad.trading.stops import AtrStop, FixedStop, PositionSide, StopManager, StopsConfig, Target
@@ -65,7 +67,13 @@ async def desk(path: Path) -> AsyncIterator[Desk]:
                 )
             },
             instance_id="st1",
-            trading=TradingStateHolder(),
+            risk=RiskRuntime.build(
+                RiskConfig(),
+                clock=clock,
+                trading=TradingStateHolder(),
+                registry=CollectorRegistry(),
+                store=journal,
+            ),
             metrics=TradingMetrics(CollectorRegistry()),
             clock_ms=clock.time_ms,
             core_slot=core,
