@@ -107,6 +107,7 @@ class FakeAdapter:
             "USDT": Balance(VENUE, "USDT", D(10000), D(0)),
             "BTC": Balance(VENUE, "BTC", D(1), D(0)),
         }
+        self.later_balances: list[dict[str, Balance]] = []  # what each next read shows
         self.orders: dict[str, VenueOrder] = {}
         self.sent: list[str] = []  # "create <cid>", "cancel <cid or vid>"
         self.fill_far = False  # every resting order shows as filled once placed
@@ -212,6 +213,8 @@ class FakeAdapter:
     async def fetch_balances(self) -> list[Balance]:
         if self.auth_fails:
             raise AuthenticationFailed(VENUE, "-1022: Signature for this request is not valid.")
+        if self.later_balances:
+            self.balances = self.later_balances.pop(0)
         return list(self.balances.values())
 
     async def fetch_ticker(self, symbol: str) -> Ticker:
