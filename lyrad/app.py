@@ -53,6 +53,9 @@ from lyrad.trading.service import (
     VenueTrading,
 )
 from lyrad.trading.state import TradingState, TradingStateHolder
+from lyrad.trading.stops import StopManager
+from lyrad.trading.stops.candles import AdapterCandles
+from lyrad.trading.stops.store import LiveStore
 
 
 def wall_clock_ms() -> int:
@@ -73,6 +76,7 @@ class App:
         self.journal: Slot[Journal] = Slot("journal")
         self.core: Slot[TradingCore] = Slot("trading core")
         self.handle = TradingHandle(self.core)
+        self.stops: Slot[StopManager] = Slot("stops")
         self.risk = RiskRuntime.build(
             settings.risk,
             clock=self.clock,
@@ -143,6 +147,8 @@ class App:
             venue_specs.extend(self._venue_specs(name, venue))
         specs.extend(venue_specs)
         specs.append(self._executor_spec(settings))
+        if settings.stops.enabled:
+            specs.append(self._stops_spec(settings))
         for name, strategy in settings.strategies.items():
             if strategy.enabled:
                 specs.append(self._strategy_spec(name, strategy))
@@ -274,6 +280,28 @@ class App:
             # venues coming and going, and reconciles each one when it (re)connects.
             after=("journal",),
             critical=True,
+        )
+
+    def _stops_spec(self, settings: Settings) -> ComponentSpec:
+        config = settings.stops
+        venues = {name: venue.symbols for name, venue in settings.venues.items()}
+        return ComponentSpec(
+            "stops",
+            lambda: StopManager(
+                config=config,
+                store=LiveStore(self.journal.get),
+                gateway=self.handle,
+                market_view=self.handle,
+                portfolio=self.handle,
+                clock=self.clock,
+                venues=venues,
+                candles=AdapterCandles(self.adapters),
+                published=self.stops,
+            ),
+            after=("executor",),
+            # Positions are unprotected without it: its budget spent, the daemon stops.
+            critical=True,
+            sections=frozenset({"stops"}),
         )
 
     def _strategy_spec(self, name: str, config: MarketMakerConfig) -> ComponentSpec:

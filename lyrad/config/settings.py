@@ -25,6 +25,7 @@ from lyrad.config.sections import (
 )
 from lyrad.security.config import AuditConfig, ControlConfig, VaultConfig
 from lyrad.trading.risk.config import RiskConfig
+from lyrad.trading.stops.config import StopsConfig
 
 
 def _default_venues() -> dict[str, VenueConfig]:
@@ -56,6 +57,7 @@ class Settings(BaseSettings):
     control: ControlConfig = ControlConfig()
     audit: AuditConfig = AuditConfig()
     risk: RiskConfig = Field(default_factory=RiskConfig)
+    stops: StopsConfig = StopsConfig()
 
     @model_validator(mode="before")
     @classmethod

@@ -6,10 +6,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
-from lyrad.domain.errors import OrderRejected
+from lyrad.domain.errors import OrderRejected, VenueFatal
 from lyrad.domain.values import Balance, Fill, Market
-from lyrad.domain.venue import OrderBook, OrderRequest, Ticker, VenueOrder
-from lyrad.exchanges.adapter import ExchangeAdapter
+from lyrad.domain.venue import Candle, OrderBook, OrderRequest, Ticker, VenueOrder
+from lyrad.exchanges.adapter import CandleSource, ExchangeAdapter
 
 T = TypeVar("T")
 HealthReport = Callable[[str, bool, float], None]  # venue, healthy answer, latency in seconds
@@ -95,6 +95,20 @@ class ObservedAdapter:
 
     async def fetch_time(self) -> int:
         return await self._observe(self._inner.fetch_time())
+
+    async def fetch_ohlcv(
+        self,
+        symbol: str,
+        timeframe: str,
+        *,
+        since_ms: int | None = None,
+        limit: int | None = None,
+    ) -> list[Candle]:
+        if not isinstance(self._inner, CandleSource):
+            raise VenueFatal(self._inner.venue, "this venue serves no candles")
+        return await self._observe(
+            self._inner.fetch_ohlcv(symbol, timeframe, since_ms=since_ms, limit=limit)
+        )
 
     async def close(self) -> None:
         await self._inner.close()
