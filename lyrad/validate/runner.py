@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 import structlog
 
 from lyrad.domain.errors import RetryableVenueError, VenueError
+from lyrad.validate.calls import ccxt_lineage
 from lyrad.validate.catalogue import CATALOGUE, RUN_ORDER
 from lyrad.validate.checks import production, security, technical, trading, trading_fills
 from lyrad.validate.context import RunContext
@@ -145,6 +146,18 @@ class Runner:
             calls=ctx.calls.records(spec.id),
         )
 
+    def _transient(self, error: RetryableVenueError) -> Outcome:
+        """Still failing after the adapter's retries: maintenance postpones, an unavailable
+        venue fails, anything else transient is a warning (ccxt's [TEST_WARNING])."""
+        lineage = ccxt_lineage(error)
+        reason = self.ctx.calls.redact(error.reason)
+        if "OnMaintenance" in lineage:
+            self.postponed = reason
+            return Outcome(State.NOT_RUN, f"venue in maintenance: {reason}")
+        if "ExchangeNotAvailable" in lineage:
+            return Outcome(State.FAIL, f"venue not available after retries: {reason}")
+        return Outcome(State.WARN, f"transient failure after retries: {reason}")
+
     async def _outcome(self, spec: CheckSpec) -> Outcome:
         redact = self.ctx.calls.redact
         try:
@@ -157,7 +170,7 @@ class Runner:
             self.postponed = postponed.reason
             return Outcome(State.NOT_RUN, f"venue in maintenance: {postponed.reason}")
         except RetryableVenueError as error:
-            return Outcome(State.WARN, redact(f"transient failure after retries: {error.reason}"))
+            return self._transient(error)
         except VenueError as error:
             return Outcome(State.FAIL, redact(f"{type(error).__name__}: {error.reason}"))
         except Exception as error:  # a bug in the suite or in lyrad: flagged, the run goes on

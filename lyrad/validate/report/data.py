@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from lyrad.domain.values import ZERO
+from lyrad.domain.values import ZERO, Side
 from lyrad.validate.calls import CallKind
 from lyrad.validate.catalogue import CATALOGUE
 from lyrad.validate.context import RunContext
@@ -120,6 +120,7 @@ def orders_json(ctx: RunContext, results: Sequence[CheckResult]) -> dict[str, Js
         "cancels_sent": desk.cancels_sent,
         "young_cancels": desk.young_cancels,
         "fees": {asset: str(fee) for asset, fee in sorted(fees.items())},
+        "run_cost": _run_cost(ctx),
         "slippage_bps": slippage,
         "cleanup": None
         if cleanup is None
@@ -130,6 +131,25 @@ def orders_json(ctx: RunContext, results: Sequence[CheckResult]) -> dict[str, Js
             "problems": list(cleanup.problems),
         },
     }
+
+
+def _run_cost(ctx: RunContext) -> str | None:
+    """What the run's fills cost in the quote currency: fees plus spread and slippage, the
+    base held at the end valued at the last fill price."""
+    market = ctx.facts.market
+    filled = [e for e in ctx.desk.ledger if e.filled > ZERO]
+    if market is None or not filled:
+        return None
+    quote = base = ZERO
+    for entry in filled:
+        sign = 1 if entry.side is Side.BUY else -1
+        base += sign * entry.filled
+        quote -= sign * entry.cost
+        fees = entry.fees
+        base -= fees.get(market.base, ZERO)
+        quote -= fees.get(market.quote, ZERO)
+    last = filled[-1].cost / filled[-1].filled
+    return str(-(quote + base * last))
 
 
 def exposure_json(ctx: RunContext) -> dict[str, Json] | None:

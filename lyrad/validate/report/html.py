@@ -154,7 +154,8 @@ def _orders(report: Mapping[str, object]) -> str:
     ]
     summary = (
         f"<p>{_esc(orders.get('orders_sent'))} orders sent, {_esc(orders.get('cancels_sent'))} "
-        f"cancels, {_esc(orders.get('young_cancels'))} young cancels; fees "
+        f"cancels, {_esc(orders.get('young_cancels'))} young cancels; cost of the run "
+        f"{_esc(orders.get('run_cost'))}; fees "
         f"{_esc(json.dumps(orders.get('fees')))}; slippage {_esc(orders.get('slippage_bps'))} bps"
         "</p>"
     )

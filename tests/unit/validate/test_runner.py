@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 
+import ccxt
 import pytest
 
 from lyrad.domain.errors import AuthenticationFailed, RetryableVenueError
@@ -184,3 +185,20 @@ async def test_not_applicable_from_inside_a_check() -> None:
     ctx, *_ = context()
     results = await Runner(ctx, checks=_checks(TEC_11=lacks)).run()
     assert _states(results)["TEC-11"] is State.NOT_APPLICABLE
+
+
+async def test_the_library_class_behind_a_transient_error_decides() -> None:
+    async def unavailable(ctx: RunContext) -> Outcome:
+        raise RetryableVenueError("fake", "HTTP 503") from ccxt.ExchangeNotAvailable("503")
+
+    async def maintenance(ctx: RunContext) -> Outcome:
+        raise RetryableVenueError("fake", "HTTP 503") from ccxt.OnMaintenance("upgrading")
+
+    ctx, *_ = context()
+    states = _states(await Runner(ctx, checks=_checks(TEC_09=unavailable)).run())
+    assert states["TEC-09"] is State.FAIL
+    ctx, *_ = context()
+    runner = Runner(ctx, checks=_checks(TEC_09=maintenance))
+    states = _states(await runner.run())
+    assert runner.postponed == "HTTP 503"
+    assert states["TEC-10"] is State.NOT_RUN
