@@ -33,6 +33,7 @@ from lyrad.validate.context import Mode, RunOptions
 from lyrad.validate.deviations import DeviationError, load_deviations
 from lyrad.validate.model import CheckResult, UnknownSymbol
 from lyrad.validate.report.diff import BaselineError, load_baseline
+from lyrad.validate.report.jsonview import items
 from lyrad.validate.runner import Progress
 from lyrad.validate.scoring import Verdict
 from lyrad.validate.session import FORMATS, Session, SessionResult, run_session
@@ -82,7 +83,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print the order plan, send no order"
     )
-    parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR, metavar="DIR")
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=DEFAULT_REPORT_DIR,
+        metavar="DIR",
+        help=f"where reports, the run's journal and log go (default: {DEFAULT_REPORT_DIR})",
+    )
     parser.add_argument("--format", default="json,html,md", help="any of json,html,md")
     parser.add_argument("--baseline", type=Path, metavar="PREVIOUS.json", help="diff against it")
     parser.set_defaults(handler=_handle)
@@ -215,6 +222,8 @@ def _run(session: Session, config: VenueConfig, log_path: Path) -> ExitCode:
         sys.stdout.write(json.dumps(result.report, indent=1) + "\n")
     for note in notes:
         print(f"lyrad: validate: {note}", file=sys.stderr)
+    for step in items(result.report.get("order_plan")):
+        print(f"lyrad: validate: dry run would send: {json.dumps(step)}", file=sys.stderr)
     card = result.card
     print(
         f"lyrad: validate: {session.options.venue} {session.options.symbol}: "
