@@ -203,12 +203,29 @@ class ExecutionService:
         self._reconcilers[name] = (settings, reconciler)
         return reconciler
 
+    def _symbols_to_mark(
+        self, name: str, adapter: ExchangeAdapter, portfolio: Portfolio
+    ) -> list[str]:
+        """Traded symbols, plus every held asset against the risk currency: equity needs them."""
+        symbols = list(self._venues[name].symbols)
+        currency = self._risk.config.breakers.currency
+        for asset, balance in portfolio.balances(name).items():
+            symbol = f"{asset}/{currency}"
+            if asset == currency or balance.total == 0 or symbol in symbols:
+                continue
+            try:
+                adapter.market(symbol)
+            except (KeyError, OrderRejected):
+                continue  # no such market: that asset stays unvalued
+            symbols.append(symbol)
+        return symbols
+
     async def _mark_prices(self, portfolio: Portfolio) -> None:
-        for name, venue in list(self._venues.items()):
+        for name in list(self._venues):
             adapter = self._adapters.get(name)
             if adapter is None:
                 continue
-            for symbol in venue.symbols:
+            for symbol in self._symbols_to_mark(name, adapter, portfolio):
                 try:
                     ticker = await adapter.fetch_ticker(symbol)
                 except VenueError as e:
