@@ -37,12 +37,14 @@ def _registrars() -> list[Registrar]:
     from lyrad.security import commands as security_commands
     from lyrad.sim import cli as sim_cli
     from lyrad.trading import commands as trading_commands
+    from lyrad.trading.risk import commands as risk_commands
     from lyrad.validate import cli as validate_cli
 
     return [
         runtime_commands.register,
         config_commands.register,
         trading_commands.register,
+        risk_commands.register,
         sim_cli.register,
         security_commands.register,
         client_commands.register,

@@ -99,7 +99,8 @@ class RiskFeed:
         for venue in self.venues:
             for symbol, age_ms in portfolio.mark_ages(venue, now_ms).items():
                 board.record_market_data_age(venue, symbol, age_ms / 1000)
-        self._closed_trades(portfolio)
+        for pnl in self._closed_trades(portfolio):
+            await self.journal.record_event("trade_closed", details={"pnl": str(pnl)})
         currency = self.risk.config.breakers.currency
         equity = self._equity(portfolio, currency)
         if equity is not None:
@@ -112,7 +113,9 @@ class RiskFeed:
         board.tick()
         await self._persist()
 
-    def _closed_trades(self, portfolio: Portfolio) -> None:
+    def _closed_trades(self, portfolio: Portfolio) -> list[Decimal]:
+        """Realized PnL that appeared since the last look, one entry per position."""
+        closed = []
         for position in portfolio.positions():
             key = (position.venue, position.symbol)
             before = self.realized.get(key, ZERO)
@@ -120,7 +123,9 @@ class RiskFeed:
                 pnl = position.realized_pnl - before
                 self.risk.board.record_trade(pnl)
                 self.risk.rollout.record_trade(pnl)
+                closed.append(pnl)
             self.realized[key] = position.realized_pnl
+        return closed
 
     def _equity(self, portfolio: Portfolio, currency: str) -> Decimal | None:
         """Equity in `currency`, or None while any held asset has no mark (a false drawdown)."""
