@@ -12,7 +12,6 @@ journal. The journal's own CPU per order is measured alone (insert + transition,
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import statistics
 import tempfile
@@ -21,37 +20,22 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 
-import ccxt.async_support as ccxt_async
 import uvloop
-from prometheus_client import CollectorRegistry
 
+from bench._stack import AMOUNT, PRICE, order_stack, resting_intent
 from lyrad.domain.orders import Order, OrderState
-from lyrad.domain.values import Market, OrderIntent, OrderType, Side, TimeInForce
-from lyrad.exchanges.ccxt_adapter import CcxtAdapter
-from lyrad.exchanges.clock import SystemClock
-from lyrad.exchanges.metrics import VenueMetrics
-from lyrad.exchanges.quirks import quirks_for
-from lyrad.exchanges.rate_limit import WeightedRateLimiter
+from lyrad.domain.values import Market, OrderType, Side, TimeInForce
 from lyrad.journal.journal import Journal
 from lyrad.logging import configure_logging
 from lyrad.security.redaction import Redactor
-from lyrad.sim.scenarios import RateLimitSpec
-from lyrad.sim.server import SimServer
 from lyrad.trading.executor import OrderExecutor
 from lyrad.trading.gate import BasicGate
 from lyrad.trading.ids import ClientOrderIds
 from lyrad.trading.metrics import TradingMetrics
 from lyrad.trading.state import TradingState, TradingStateHolder
-from tests.support.ccxt_sim import TEST_TWEAKS, sim_config
-from tests.support.sim import account, scenario
 
 ORDERS = 150
 ROUNDS = 3
-PRICE = Decimal("30000.00")
-AMOUNT = Decimal("0.00100")
-UNLIMITED = RateLimitSpec(
-    request_weight_per_minute=10**12, orders_per_10s=10**12, orders_per_day=10**15
-)
 
 
 def fsync_p50_ms(directory: Path) -> float:
@@ -103,84 +87,45 @@ async def journal_cpu_per_order(directory: Path, n: int) -> float:
 
 
 async def run(directory: Path) -> None:
-    trader = account("bench")
-    sim = SimServer(scenario=scenario("calm", rate_limit=UNLIMITED), accounts=[trader])
-    async with sim:
-        info = sim.accounts[0]
-        raw = ccxt_async.binance({**sim_config(sim.base_url, info), **TEST_TWEAKS})
-        await raw.load_markets()
-        registry = CollectorRegistry()
-        clock = SystemClock()
-        quirks = quirks_for("binance")
-        adapter = CcxtAdapter(
-            "sim",
-            "binance",
-            base_url=sim.base_url,
-            api_key=info.api_key,
-            secret=info.secret,
-            password=None,
-            timeout_s=10,
-            clock=clock,
-            quirks=quirks,
-            # The sim's limits are lifted for the run; the limiter still does all its work.
-            limiter=WeightedRateLimiter(
-                "sim",
-                [dataclasses.replace(w, limit=10**12) for w in quirks.windows],
-                clock=clock,
-            ),
-            metrics=VenueMetrics(registry),
-        )
-        await adapter.load_markets()
+    async with order_stack(directory) as stack:
         trading = TradingStateHolder()
+        adapter = stack.adapter
 
         def market_of(venue: str, symbol: str) -> Market | None:
             return adapter.market(symbol)
 
-        async with Journal.open(directory / "bench.sqlite3", synchronous="FULL") as journal:
-            executor = OrderExecutor(
-                journal=journal,
-                venues=("sim",),
-                adapters={"sim": adapter},
-                gate=BasicGate(trading, market_of, lambda v, s: Decimal(0)),
-                ids=ClientOrderIds("bench", journal),
-                halt=lambda reason: trading.set(TradingState.HALTED, reason),
-                metrics=TradingMetrics(registry),
-                clock_ms=clock.time_ms,
-                send_timeout_s=15,
-                on_ambiguous=lambda venue: None,
-            )
-            async with asyncio.TaskGroup() as tg:
-                executor.bind(tg)
-                await executor.load()
+        executor = OrderExecutor(
+            journal=stack.journal,
+            venues=("sim",),
+            adapters={"sim": adapter},
+            gate=BasicGate(trading, market_of, lambda v, s: Decimal(0)),
+            ids=ClientOrderIds("bench", stack.journal),
+            halt=lambda reason: trading.set(TradingState.HALTED, reason),
+            metrics=TradingMetrics(stack.registry),
+            clock_ms=stack.clock.time_ms,
+            send_timeout_s=15,
+            on_ambiguous=lambda venue: None,
+        )
+        raw = stack.raw
+        async with asyncio.TaskGroup() as tg:
+            executor.bind(tg)
+            await executor.load()
 
-                async def lyrad_one(i: int) -> None:
-                    result = await executor.submit(
-                        OrderIntent(
-                            intent_id=executor.new_intent_id("bench"),
-                            venue="sim",
-                            symbol="BTC/USDT",
-                            side=Side.BUY,
-                            type=OrderType.LIMIT,
-                            amount=AMOUNT,
-                            price=PRICE,
-                            source="bench",
-                        )
-                    )
-                    assert result.accepted, result
+            async def lyrad_one(i: int) -> None:
+                result = await executor.submit(resting_intent(executor.new_intent_id("bench")))
+                assert result.accepted, result
 
-                async def raw_one(i: int) -> None:
-                    await raw.create_order("BTC/USDT", "limit", "buy", str(AMOUNT), str(PRICE))
+            async def raw_one(i: int) -> None:
+                await raw.create_order("BTC/USDT", "limit", "buy", str(AMOUNT), str(PRICE))
 
-                best: dict[str, tuple[list[float], float]] = {}
-                for _ in range(ROUNDS):
-                    for name, one in (("raw", raw_one), ("lyrad", lyrad_one)):
-                        lat, cpu = await timed(ORDERS, one)
-                        if name not in best or statistics.median(lat) < statistics.median(
-                            best[name][0]
-                        ):
-                            best[name] = (lat, cpu)
-        await adapter.close()
-        await raw.close()
+            best: dict[str, tuple[list[float], float]] = {}
+            for _ in range(ROUNDS):
+                for name, one in (("raw", raw_one), ("lyrad", lyrad_one)):
+                    lat, cpu = await timed(ORDERS, one)
+                    if name not in best or statistics.median(lat) < statistics.median(
+                        best[name][0]
+                    ):
+                        best[name] = (lat, cpu)
 
     fsync = fsync_p50_ms(directory)
     journal_cpu = await journal_cpu_per_order(directory, ORDERS)
