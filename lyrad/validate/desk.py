@@ -134,6 +134,7 @@ class OrderDesk:
         self.ledger: list[LedgerEntry] = []
         self.tripwire: Tripwire | None = None
         self.attempts = 0
+        self._sent_elsewhere = 0
         self.cancels_sent = 0
         self.young_cancels = 0
         self._sent_at_start = sent_orders() if sent_orders is not None else 0
@@ -145,7 +146,9 @@ class OrderDesk:
         """Orders that left the process (a locally refused one did not)."""
         if self._sent_orders is None:
             return self.attempts
-        return self._sent_orders() - self._sent_at_start
+        # the counter sees the main adapter only: orders sent through another instance count
+        # as sent whatever happened to them
+        return self._sent_orders() - self._sent_at_start + self._sent_elsewhere
 
     def entry(self, client_order_id: str) -> LedgerEntry:
         for entry in self.ledger:
@@ -214,6 +217,8 @@ class OrderDesk:
             await self._journal.insert_order(self._pending(request, purpose))
             self.ledger.append(entry)
         self.attempts += 1
+        if via is not None:
+            self._sent_elsewhere += 1
         try:
             order = await self._send(request, unchecked=unchecked, via=via)
         except VenueError as error:

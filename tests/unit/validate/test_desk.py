@@ -203,3 +203,15 @@ async def test_cleanup_cancels_an_ambiguous_order_by_client_id() -> None:
     report = await desk.cleanup(SYMBOL)
     assert report.cancelled == ["lyrav-r1-01"]
     assert _state(journal, "lyrav-r1-01") is OrderState.CANCELLED
+
+
+async def test_orders_sent_through_another_instance_count_against_the_budget() -> None:
+    sent = [0]
+    desk, adapter, _, clock = _desk(sent_orders=lambda: sent[0])
+    other = FakeAdapter(clock)
+    for _ in range(10):
+        await desk.place(Side.BUY, AMOUNT, PRICE, symbol=SYMBOL, purpose="t", far=True, via=other)
+    assert desk.orders_sent == 10
+    with pytest.raises(NotRun, match="budget"):
+        await _far(desk)
+    assert adapter.sent == []
