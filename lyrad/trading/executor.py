@@ -68,6 +68,7 @@ class OrderExecutor:
         self._send_timeout_s = send_timeout_s
         self._on_ambiguous = on_ambiguous
         self._live: dict[str, Order] = {}
+        self._live_intents: dict[str, str] = {}  # intent id -> client order id, while live
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._inflight: set[asyncio.Task[SubmitResult]] = set()
         self._tg: asyncio.TaskGroup | None = None
@@ -104,8 +105,10 @@ class OrderExecutor:
         if order.state.is_terminal:
             self._live.pop(order.client_order_id, None)
             self._locks.pop(order.client_order_id, None)
+            self._live_intents.pop(order.intent_id, None)
         else:
             self._live[order.client_order_id] = order
+            self._live_intents[order.intent_id] = order.client_order_id
 
     # --- the gateway strategies and the control API use ------------------------------------
 
@@ -227,7 +230,7 @@ class OrderExecutor:
             return Rejected(RejectReason.JOURNAL_FAILED, str(self._journal.failure))
         if intent.venue not in self._adapters:
             return Rejected(RejectReason.UNKNOWN_VENUE, f"{intent.venue} is not connected")
-        if intent.intent_id and any(o.intent_id == intent.intent_id for o in self._live.values()):
+        if intent.intent_id and intent.intent_id in self._live_intents:
             return Rejected(RejectReason.DUPLICATE_INTENT, intent.intent_id)
         decision = self._gate.check(intent)
         return decision if isinstance(decision, Rejected) else None
