@@ -57,4 +57,5 @@ def test_the_shipped_files_load_and_a_venue_without_one_has_none() -> None:
     sim = load_deviations("sim")
     assert "orderbook.timestamp" in sim.tolerances
     assert load_deviations("binance").young_cancel_s == 2
+    assert load_deviations("kraken").hold_before_cancel_s == 5
     assert load_deviations("nosuchvenue").skips == ()
