@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 
 from lyrad.domain.errors import OrderRejected, RateLimited, RetryableVenueError, VenueError
-from lyrad.domain.values import OrderType, Side, TimeInForce
+from lyrad.domain.values import Side
 from lyrad.exchanges.quirks import Endpoint
 from lyrad.validate.calls import CallKind
 from lyrad.validate.checks.orderplans import plan_far
@@ -227,8 +227,8 @@ _EXPECTED: Mapping[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-async def _local_probes(ctx: RunContext) -> None:
-    """BadSymbol and NotSupported: both refused by lyrad before any request."""
+async def _bad_symbol(ctx: RunContext) -> None:
+    """BadSymbol: refused by lyrad before any request (NotSupported is TRD-01's probe)."""
     error: VenueError | None = None
     try:
         with ctx.calls.provoking():
@@ -236,27 +236,6 @@ async def _local_probes(ctx: RunContext) -> None:
     except VenueError as e:
         error = e
     observe(ctx, "BadSymbol", "PRD-09", error)
-    market = ctx.facts.market
-    if market is None:
-        return
-    error = None
-    try:
-        with ctx.calls.provoking():
-            await ctx.desk.place(
-                Side.BUY,
-                market.min_amount or market.amount_step,
-                None,
-                symbol=ctx.symbol,
-                purpose="PRD-09",
-                far=False,
-                order_type=OrderType.MARKET,
-                time_in_force=TimeInForce.POST_ONLY,
-            )
-    except VenueError as e:
-        error = e
-    except NotRun:
-        return  # the desk is closed (budget or tripwire): the row stays unprovoked
-    observe(ctx, "NotSupported", "PRD-09", error)
 
 
 def _row_problem(row: ErrorObservation) -> str | None:
@@ -272,7 +251,7 @@ def _row_problem(row: ErrorObservation) -> str | None:
 
 
 async def prd_09(ctx: RunContext) -> Outcome:
-    await _local_probes(ctx)
+    await _bad_symbol(ctx)
     rows = {row.provoked: row for row in ctx.facts.errors}
     problems = [p for row in rows.values() if (p := _row_problem(row))]
     missing = sorted(set(_EXPECTED) - set(rows))

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from lyrad.domain.errors import InsufficientFunds, OrderNotFound, OrderRejected, VenueError
 from lyrad.domain.orders import OrderState
-from lyrad.domain.values import Balance, OrderType, Side
+from lyrad.domain.values import Balance, OrderType, Side, TimeInForce
 from lyrad.domain.venue import OrderRequest, VenueOrder, VenueOrderStatus
 from lyrad.exchanges.order_rules import conform
 from lyrad.exchanges.quirks import Endpoint
@@ -82,14 +82,36 @@ async def trd_01(ctx: RunContext) -> Outcome:
         problems.append(f"a sub-minimum order of {tiny} was not refused")
     except OrderRejected:
         pass
+    problems += await _not_supported(ctx, amount)
     if _created_requests(ctx) != sent_before:
-        problems.append("the sub-minimum order was sent to the venue")
+        problems.append("an order lyrad must refuse was sent to the venue")
     return judged(
         problems,
         f"plan {amount} @ {price} passes; a {tiny} order is refused without a request",
         plan_amount=str(amount),
         plan_price=str(price),
     )
+
+
+async def _not_supported(ctx: RunContext, amount: Decimal) -> list[str]:
+    """A post-only market order: a time in force lyrad must deny locally (PRD-09's row)."""
+    error: VenueError | None = None
+    try:
+        with ctx.calls.provoking():
+            await ctx.desk.place(
+                Side.BUY,
+                amount,
+                None,
+                symbol=ctx.symbol,
+                purpose="TRD-01",
+                far=False,
+                order_type=OrderType.MARKET,
+                time_in_force=TimeInForce.POST_ONLY,
+            )
+    except OrderRejected as e:
+        error = e
+    observe(ctx, "NotSupported", "TRD-01", error)
+    return [] if error is not None else ["a post-only market order was not refused"]
 
 
 async def _place_far(ctx: RunContext, far: FarOrder, purpose: str) -> tuple[VenueOrder, str]:
@@ -418,7 +440,16 @@ async def trd_11(ctx: RunContext) -> Outcome:
 
 CheckFn = Callable[[RunContext], Awaitable[Outcome]]
 CHECKS: Mapping[str, CheckFn] = {
-    "TRD-01": trd_01, "TRD-02": trd_02, "TRD-03": trd_03, "TRD-04": trd_04, "TRD-05": trd_05,
-    "TRD-06": trd_06, "TRD-07": trd_07, "TRD-08": trd_08, "TRD-09": trd_09, "TRD-10": trd_10,
-    "TRD-11": trd_11, "TRD-12": trd_12,
-}  # fmt: skip
+    "TRD-01": trd_01,
+    "TRD-02": trd_02,
+    "TRD-03": trd_03,
+    "TRD-04": trd_04,
+    "TRD-05": trd_05,
+    "TRD-06": trd_06,
+    "TRD-07": trd_07,
+    "TRD-08": trd_08,
+    "TRD-09": trd_09,
+    "TRD-10": trd_10,
+    "TRD-11": trd_11,
+    "TRD-12": trd_12,
+}

@@ -79,6 +79,7 @@ async def test_prd_09_the_error_table() -> None:
         _row("InvalidOrder", "OrderRejected", ("BadRequest", "ExchangeError")),
         _row("InsufficientFunds", "InsufficientFunds", ("InsufficientFunds",)),
         _row("AuthenticationError", "AuthenticationFailed", ("AuthenticationError",)),
+        _row("NotSupported", "OrderRejected", ()),
     ]
     outcome = await production.prd_09(ctx)
     assert outcome.state is State.PASS, outcome.problems
