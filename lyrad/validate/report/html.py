@@ -21,6 +21,7 @@ th{background:#f5f5f5}.s-PASS{color:#2e7d32;font-weight:bold}.s-FAIL,.s-ERROR{co
 font-weight:bold}.s-WARN{color:#ef6c00;font-weight:bold}.muted{color:#777}
 details pre{white-space:pre-wrap;font-size:11px;background:#fafafa;padding:6px}
 .grid{display:flex;flex-wrap:wrap;gap:16px}.plot{border:1px solid #eee}
+.caps{column-count:4;font-size:11px;list-style:none;padding:0}
 .gate{font-size:9px;background:#b71c1c;color:#fff;padding:0 3px;border-radius:3px}
 """
 
@@ -176,8 +177,11 @@ def _capabilities(report: Mapping[str, object]) -> str:
     if not capabilities:
         return '<p class="muted">capabilities not available from this adapter</p>'
     has = obj(capabilities.get("has"))
-    rows = [[escape(k), _esc(v)] for k, v in has.items()]
-    return _table(["Capability", "Has"], rows)
+    cells = "".join(
+        f'<li class="{"s-PASS" if v is True else "muted"}">{escape(k)}: {_esc(v)}</li>'
+        for k, v in has.items()
+    )
+    return f'<ul class="caps">{cells}</ul>'
 
 
 def _diff(report: Mapping[str, object]) -> str:
