@@ -56,6 +56,8 @@ from lyrad.trading.state import TradingState, TradingStateHolder
 from lyrad.trading.stops import StopManager
 from lyrad.trading.stops.candles import AdapterCandles
 from lyrad.trading.stops.store import LiveStore
+from lyrad.validate.cli import DEFAULT_REPORT_DIR
+from lyrad.validate.metrics import ValidationMetrics
 
 
 def wall_clock_ms() -> int:
@@ -71,6 +73,7 @@ class App:
         self.metrics = DaemonMetrics(self.registry)
         self.trading_metrics = TradingMetrics(self.registry)
         self.venue_metrics = VenueMetrics(self.registry)
+        self.validation_metrics = ValidationMetrics(self.registry)
         self.trading = TradingStateHolder()
         self.clock = SystemClock()
         self.journal: Slot[Journal] = Slot("journal")
@@ -316,6 +319,8 @@ class App:
 
     def apply(self, settings: Settings) -> None:
         configure_logging(level=settings.log.level, fmt=settings.log.format, redactor=self.redactor)
+        # The last `lyrad validate` verdict per venue (re-read at start and on every reload).
+        self.validation_metrics.refresh(DEFAULT_REPORT_DIR)
         if settings.risk != self.risk.config:
             # Limits apply to the next intent; trips, peaks and counters are kept.
             self.risk.update_config(settings.risk)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import importlib
 import random
 import ssl
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType, TracebackType
 from typing import Any, TypeVar
@@ -495,3 +497,13 @@ class CcxtAdapter:
             original_client_id_key=self._quirks.original_client_id_key,
             fills_are_taker=fills_are_taker,
         )
+
+
+def ccxt_validator(name: str) -> Any:
+    """ccxt's own structure validator module `name` (`test_ticker`, ...), for the readiness
+    suite. Importing ccxt's test tree appends to sys.path; that is undone."""
+    saved = list(sys.path)
+    try:
+        return importlib.import_module(f"ccxt.test.exchange.base.{name}")
+    finally:
+        sys.path[:] = saved

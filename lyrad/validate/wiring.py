@@ -69,11 +69,11 @@ AdapterBuilder = Callable[[AdapterSpec], ExchangeAdapter]
 
 
 def ccxt_builder(spec: AdapterSpec) -> ExchangeAdapter:
-    """The daemon's own adapter."""
-    from lyrad.exchanges.ccxt_adapter import CcxtAdapter
+    """The daemon's own adapter, with the calls the suite needs beyond trading."""
+    from lyrad.exchanges.ccxt_validation import ValidatingCcxtAdapter
 
     access = spec.access
-    return CcxtAdapter(
+    return ValidatingCcxtAdapter(
         access.venue,
         access.exchange,
         base_url=access.base_url,

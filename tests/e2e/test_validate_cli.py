@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lyrad.cli import ExitCode
-from lyrad.exchanges.ccxt_adapter import CcxtAdapter
+from lyrad.exchanges.ccxt_validation import ValidatingCcxtAdapter
 from lyrad.validate.venue_extras import offers_extras
 from tests.e2e.process import lyrad_command, run_lyrad
 from tests.e2e.sim_process import SimProcess, sim_process
@@ -22,8 +22,8 @@ from tests.e2e.sim_process import SimProcess, sim_process
 pytestmark = pytest.mark.e2e
 
 EMBEDDED = '[venues.paper]\nkind = "sim"\nsymbols = ["BTC/USDT", "ETH/USDT"]\n'
-# Until CcxtAdapter offers the suite's extra calls, the checks needing them do not run.
-ADAPTER_HAS_EXTRAS = offers_extras(CcxtAdapter)
+# The suite's adapter offers its extra calls (kept as a switch for adapters that do not).
+ADAPTER_HAS_EXTRAS = offers_extras(ValidatingCcxtAdapter)
 
 
 def _config(tmp_path: Path, text: str) -> Path:
