@@ -137,7 +137,12 @@ def test_lost_answers_end_in_the_true_venue_state(tmp_path: Path) -> None:
         settle_and_stop(sim, tmp_path)
         venue_orders, venue_trades, venue_account = venue_state(sim)
     kinds = assert_journal_matches_venue(
-        tmp_path / "journal.sqlite3", venue_orders, venue_trades, venue_account, min_orders=10
+        tmp_path / "journal.sqlite3",
+        venue_orders,
+        venue_trades,
+        venue_account,
+        min_orders=10,
+        need_fills=False,  # eight seconds of a calm market may fill nothing; answers are the point
     )
     assert kinds["discrepancy_resolved_unknown"] > 0  # some answers were lost, and resolved
 
@@ -171,7 +176,12 @@ def venue_state(sim: SimProcess) -> tuple[Any, Any, Any]:
 
 
 def assert_journal_matches_venue(
-    path: Path, venue_orders: Any, venue_trades: Any, venue_account: Any, min_orders: int
+    path: Path,
+    venue_orders: Any,
+    venue_trades: Any,
+    venue_account: Any,
+    min_orders: int,
+    need_fills: bool = True,
 ) -> Counter[str]:
     """Every venue order journaled once in the venue's state; fills and balances exact."""
     with open_readonly(path) as journal:
@@ -208,7 +218,8 @@ def assert_journal_matches_venue(
     # Every fill applied once, and exactly the venue's fills.
     assert len({f.trade_id for f in fills}) == len(fills)
     assert {f.trade_id for f in fills} == {str(t["id"]) for t in venue_trades}
-    assert len(venue_trades) > 0, "no fills happened; the test proves little"
+    if need_fills:
+        assert len(venue_trades) > 0, "no fills happened; the test proves little"
 
     # Balances equal the venue's exactly.
     venue_balances = {
