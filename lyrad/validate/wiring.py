@@ -25,6 +25,7 @@ from lyrad.exchanges.clock import Clock
 from lyrad.exchanges.metrics import VenueMetrics
 from lyrad.exchanges.quirks import VenueQuirks
 from lyrad.exchanges.rate_limit import WeightedRateLimiter
+from lyrad.exchanges.retry import RetryPolicy
 from lyrad.security.errors import SecurityError
 from lyrad.security.redaction import Redactor
 from lyrad.validate.context import Instance, Mode
@@ -68,7 +69,7 @@ class AdapterSpec:
 AdapterBuilder = Callable[[AdapterSpec], ExchangeAdapter]
 
 
-def ccxt_builder(spec: AdapterSpec) -> ExchangeAdapter:
+def ccxt_builder(spec: AdapterSpec, retry: RetryPolicy | None = None) -> ExchangeAdapter:
     """The daemon's own adapter, with the calls the suite needs beyond trading."""
     from lyrad.exchanges.ccxt_validation import ValidatingCcxtAdapter
 
@@ -85,6 +86,7 @@ def ccxt_builder(spec: AdapterSpec) -> ExchangeAdapter:
         metrics=spec.metrics,
         clock=spec.clock,
         quirks=spec.quirks,
+        retry=retry,
     )
 
 
