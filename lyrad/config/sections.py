@@ -117,3 +117,6 @@ class MarketMakerConfig(Section):
     requote_tolerance_bps: Decimal = Field(default=Decimal(2), ge=0)
     max_inventory: Decimal = Field(default=Decimal("0.01"), gt=0)  # base, net of fills
     inventory_skew_bps: Decimal = Field(default=Decimal(10), ge=0)  # at max inventory
+    # Volatility targeting (annualized, e.g. 0.5 = 50%): the inventory limit shrinks so the
+    # position's volatility stays near the target. Unset: max_inventory alone.
+    target_volatility: Decimal | None = Field(default=None, gt=0)

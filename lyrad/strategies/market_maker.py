@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import math
+import statistics
+from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +18,7 @@ from lyrad.domain.orders import Order
 from lyrad.domain.values import ZERO, Market, OrderIntent, OrderType, Side
 from lyrad.runtime.component import ReadyCallback
 from lyrad.strategies.base import MarketView, OrderGateway, PortfolioView
+from lyrad.trading.sizing import volatility_target
 
 log = structlog.get_logger("lyrad.strategy", component="strategy")
 
@@ -34,9 +39,13 @@ def desired_quotes(
     inventory: Decimal,
     base_free: Decimal,
     quote_free: Decimal,
+    max_inventory: Decimal | None = None,
 ) -> list[Quote]:
     """Bid and ask around `mid`, both shifted down when long and up when short."""
-    ratio = max(Decimal(-1), min(Decimal(1), inventory / config.max_inventory))
+    limit = config.max_inventory if max_inventory is None else max_inventory
+    if limit <= ZERO:
+        return []
+    ratio = max(Decimal(-1), min(Decimal(1), inventory / limit))
     shift = -ratio * config.inventory_skew_bps * BPS
     half = config.half_spread_bps * BPS
     amount = market.round_amount(config.quote_size / mid)
@@ -44,12 +53,49 @@ def desired_quotes(
         return []
     quotes = []
     bid = market.round_price(mid * (1 - half + shift), Side.BUY)
-    if inventory < config.max_inventory and bid * amount <= quote_free:
+    if inventory < limit and bid * amount <= quote_free:
         quotes.append(Quote(Side.BUY, bid, amount))
     ask = market.round_price(mid * (1 + half + shift), Side.SELL)
-    if inventory > -config.max_inventory and amount <= base_free:
+    if inventory > -limit and amount <= base_free:
         quotes.append(Quote(Side.SELL, ask, amount))
     return [q for q in quotes if q.price * q.amount >= market.min_cost]
+
+
+class VolatilityEstimate:
+    """Annualized volatility of the mid from the strategy's own samples (one per requote)."""
+
+    def __init__(self, interval_s: float, window: int = 120) -> None:
+        self._mids: deque[float] = deque(maxlen=window + 1)
+        self._per_year = 365 * 24 * 3600 / interval_s
+
+    def add(self, mid: Decimal) -> None:
+        self._mids.append(float(mid))  # statistics, not money
+
+    def annualized(self) -> float | None:
+        if len(self._mids) < 10:
+            return None
+        returns = [math.log(b / a) for a, b in itertools.pairwise(self._mids) if a > 0]
+        return statistics.pstdev(returns) * math.sqrt(self._per_year) if len(returns) > 1 else None
+
+
+def inventory_limit(
+    config: MarketMakerConfig,
+    market: Market,
+    mid: Decimal,
+    equity: Decimal,
+    volatility: float | None,
+) -> Decimal:
+    """The configured limit, tightened by volatility targeting when a target is set."""
+    if config.target_volatility is None or volatility is None:
+        return config.max_inventory
+    sized = volatility_target(
+        equity,
+        mid,
+        target_volatility=config.target_volatility,
+        volatility=volatility,
+        step=market.amount_step,
+    )
+    return min(config.max_inventory, sized)
 
 
 def is_close(order: Order, quote: Quote, tolerance_bps: Decimal) -> bool:
@@ -74,6 +120,7 @@ class MarketMaker:
         self._gateway = gateway
         self._market_view = market_view
         self._portfolio = portfolio
+        self._volatility = VolatilityEstimate(config.requote_interval.total_seconds())
 
     async def run(self, ready: ReadyCallback) -> None:
         ready()
@@ -94,9 +141,12 @@ class MarketMaker:
         if ticker.bid is None or ticker.ask is None or ticker.bid <= ZERO:
             return
         mid = (ticker.bid + ticker.ask) / 2
+        self._volatility.add(mid)
         base = self._portfolio.balance(config.venue, market.base)
         quote = self._portfolio.balance(config.venue, market.quote)
         position = self._portfolio.position(config.venue, config.symbol)
+        equity = (quote.total if quote else ZERO) + (base.total if base else ZERO) * mid
+        limit = inventory_limit(config, market, mid, equity, self._volatility.annualized())
         wanted = desired_quotes(
             config,
             market,
@@ -104,6 +154,7 @@ class MarketMaker:
             position.quantity,
             base.free if base else ZERO,
             quote.free if quote else ZERO,
+            limit,
         )
         live = self._gateway.live_orders(config.venue, config.symbol)
         tolerance = config.requote_tolerance_bps

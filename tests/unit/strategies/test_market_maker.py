@@ -7,7 +7,12 @@ from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Balance, Market, OrderIntent, OrderType, Position, Side, TimeInForce
 from lyrad.domain.venue import Ticker
 from lyrad.strategies.base import SubmitResult
-from lyrad.strategies.market_maker import MarketMaker, desired_quotes
+from lyrad.strategies.market_maker import (
+    MarketMaker,
+    VolatilityEstimate,
+    desired_quotes,
+    inventory_limit,
+)
 
 D = Decimal
 MARKET = Market(
@@ -144,3 +149,31 @@ async def test_no_ticker_prices_means_no_orders() -> None:
     market.ticker_value = Ticker("sim", "BTC/USDT", None, None, None, 0)
     await MarketMaker("mm", CONFIG, gateway, market, FakePortfolio()).requote()
     assert gateway.submitted == []
+
+
+def test_volatility_targeting_tightens_the_inventory_limit() -> None:
+    targeted = MarketMakerConfig(max_inventory=D(1), target_volatility=D("0.5"))
+    # equity 60000 USDT, BTC at 50000, realized volatility 100%: hold half of equity.
+    limit = inventory_limit(targeted, MARKET, D(50000), D(60000), 1.0)
+    assert limit == D("0.60000")
+    assert inventory_limit(targeted, MARKET, D(50000), D(60000), None) == D(1)  # no estimate yet
+    assert inventory_limit(CONFIG, MARKET, D(50000), D(60000), 1.0) == CONFIG.max_inventory
+    calm = inventory_limit(targeted, MARKET, D(50000), D(60000), 0.1)
+    assert calm == D(1)  # the configured limit still caps it
+
+
+def test_volatility_estimate_from_samples() -> None:
+    estimate = VolatilityEstimate(interval_s=1.0)
+    for _ in range(20):
+        estimate.add(D(100))
+    assert estimate.annualized() == 0.0
+    moving = VolatilityEstimate(interval_s=1.0)
+    for i in range(20):
+        moving.add(D(100) + D(i % 2))
+    value = moving.annualized()
+    assert value is not None
+    assert value > 0
+
+
+def test_a_zero_limit_quotes_nothing() -> None:
+    assert desired_quotes(CONFIG, MARKET, D(50000), D(0), D(1), D(10000), D(0)) == []
