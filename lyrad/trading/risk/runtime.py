@@ -7,12 +7,14 @@ PnL, reconciliation results; and persists what must survive a restart.
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import structlog
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Gauge
 
+from lyrad.analytics import historical_var, simple_returns
 from lyrad.domain.values import ZERO
 from lyrad.journal.protocol import OrderJournal
 from lyrad.trading.portfolio import Portfolio
@@ -30,12 +32,40 @@ KV_BREAKERS = "risk.breakers"
 EQUITY_SAMPLE_EVERY_S = 60.0
 
 
+class VarMetrics:
+    """`lyrad_var_ratio{confidence}`: one-minute historical VaR of equity, as a fraction."""
+
+    CONFIDENCES = (0.95, 0.99)
+
+    def __init__(self, registry: CollectorRegistry, window: int = 1440) -> None:
+        self._gauge = Gauge(
+            "lyrad_var_ratio",
+            "Historical value at risk of one equity sample period, as a fraction of equity",
+            ["confidence"],
+            registry=registry,
+        )
+        self._samples: deque[Decimal] = deque(maxlen=window + 1)
+
+    def add(self, equity: Decimal) -> None:
+        if equity <= ZERO:
+            return
+        self._samples.append(equity)
+        if len(self._samples) < 3:
+            return
+        returns = simple_returns(list(self._samples))
+        for confidence in self.CONFIDENCES:
+            var = historical_var(returns, confidence)
+            if var is not None:
+                self._gauge.labels(f"{confidence:.2f}").set(var)
+
+
 @dataclass
 class RiskRuntime:
     config: RiskConfig
     board: BreakerBoard
     tracker: OrderRateTracker
     rollout: CapitalRollout
+    var: VarMetrics
 
     @classmethod
     def build(
@@ -55,7 +85,7 @@ class RiskRuntime:
             metrics=BreakerMetrics(registry),
             on_change=rollout.on_breaker_change,
         )
-        return cls(config, board, OrderRateTracker(clock), rollout)
+        return cls(config, board, OrderRateTracker(clock), rollout, VarMetrics(registry))
 
     def update_config(self, config: RiskConfig) -> None:
         """A reload: new limits for the next intent; trips, peaks and counters are kept."""
@@ -107,6 +137,7 @@ class RiskFeed:
             board.record_equity(equity)
             if monotonic - self.last_equity_sample >= EQUITY_SAMPLE_EVERY_S:
                 self.last_equity_sample = monotonic
+                self.risk.var.add(equity)
                 await self.journal.record_event(
                     "equity_sample", details={"currency": currency, "equity": str(equity)}
                 )
