@@ -97,6 +97,7 @@ class App:
             journal=self.journal,
             trading=self.trading,
             board=self.risk.board,
+            rollout=self.risk.rollout,
             readiness=self._states,
         )
         self.control_api: ControlApi | None = None

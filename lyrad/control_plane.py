@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from lyrad.domain.orders import Order
 from lyrad.domain.values import OrderIntent, Position
@@ -21,6 +21,7 @@ from lyrad.journal.journal import Journal
 from lyrad.runtime.slot import ResourceUnavailable, Slot
 from lyrad.trading.killswitch import KillSwitch
 from lyrad.trading.risk.board import BreakerBoard
+from lyrad.trading.risk.rollout import CapitalRollout
 from lyrad.trading.service import TradingCore
 from lyrad.trading.state import TradingState, TradingStateHolder
 
@@ -36,12 +37,14 @@ class DaemonControlPlane:
         journal: Slot[Journal],
         trading: TradingStateHolder,
         board: BreakerBoard,
+        rollout: CapitalRollout,
         readiness: Readiness,
     ) -> None:
         self._core = core
         self._journal = journal
         self._trading = trading
         self._board = board
+        self._rollout = rollout
         self._readiness = readiness
         self._reloader: Reloader | None = None
 
@@ -118,6 +121,12 @@ class DaemonControlPlane:
             raise Conflict("trading is already active")
         await self._switch().resume(reason)
         return await self.status()
+
+    async def advance_rollout(self, confirmed_by: str) -> Mapping[str, object]:
+        outcome = await self._rollout.advance(confirmed_by)
+        if not outcome.advanced:
+            raise Conflict(f"capital stage stays at {outcome.stage + 1}: {outcome.detail}")
+        return self._rollout.report()
 
     async def reload(self) -> ReloadOutcome:
         if self._reloader is None:

@@ -49,6 +49,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     halt.add_argument("--reason", default="operator halt")
     resume = _command(sub, "resume", "leave HALTED and trade again", _resume)
     resume.add_argument("--reason", default="operator resume")
+    _command(
+        sub,
+        "rollout-advance",
+        "confirm the next capital stage (refused while a criterion fails)",
+        _rollout_advance,
+    )
 
 
 def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
@@ -217,6 +223,12 @@ def _cancel(args: argparse.Namespace, client: ControlClient) -> ExitCode:
 def _halt(args: argparse.Namespace, client: ControlClient) -> ExitCode:
     status = client.post("/v1/halt", {"flatten": args.flatten, "reason": args.reason})
     print(f"trading: {status['trading_state']} ({status['trading_reason']})")
+    return ExitCode.OK
+
+
+def _rollout_advance(args: argparse.Namespace, client: ControlClient) -> ExitCode:
+    state = client.post("/v1/rollout/advance", {})
+    print(f"capital stage {int(str(state['stage'])) + 1}: cap {state['cap']} {state['currency']}")
     return ExitCode.OK
 
 

@@ -114,6 +114,7 @@ class ControlApi:
             Route("POST", "/v1/halt", "halt", P.OPERATE, self._halt),
             Route("POST", "/v1/resume", "resume", P.OPERATE, self._resume),
             Route("POST", "/v1/reload", "reload", P.OPERATE, self._reload),
+            Route("POST", "/v1/rollout/advance", "rollout_advance", P.OPERATE, self._advance),
             Route("GET", "/v1/audit", "audit", P.AUDIT, self._read_audit),
             Route("GET", "/v1/tokens", "tokens", P.TOKENS, self._list_tokens),
             Route("POST", "/v1/tokens", "token_create", P.TOKENS, self._create_token),
@@ -285,6 +286,13 @@ class ControlApi:
             await self._note("config_reload_refused", call.actor, {"message": outcome.message})
             return error(422, f"config not applied: {self._safe(outcome.message)}")
         return self._ok(plain(outcome))
+
+    async def _advance(self, call: Call) -> web.Response:
+        await read_body(call.request, EmptyBody, self._config.max_body_bytes)
+        state = await self._perform(
+            call, "rollout_advance", {}, lambda: self._plane.advance_rollout(call.actor)
+        )
+        return self._ok(dict(state))
 
     # --- tokens -----------------------------------------------------------------------
 

@@ -111,3 +111,8 @@ class ControlPlane(Protocol):
     async def reload(self) -> ReloadOutcome:
         """Load and apply the config as SIGHUP would; an invalid config is `applied=False`."""
         ...
+
+    async def advance_rollout(self, confirmed_by: str) -> Mapping[str, object]:
+        """The operator's confirmation of the next capital stage; Conflict if a criterion fails.
+        Answers the rollout's state (stage, cap, criteria) as plain JSON values."""
+        ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -113,3 +113,7 @@ class FakeControlPlane:
     async def reload(self) -> ReloadOutcome:
         self._enter("reload")
         return self.reload_outcome
+
+    async def advance_rollout(self, confirmed_by: str) -> Mapping[str, object]:
+        self._enter("advance_rollout")
+        return {"stage": 1, "confirmed_by": confirmed_by}

@@ -21,6 +21,7 @@ ROUTES: dict[str, tuple[str, str, Any, Permission]] = {
     "halt": ("POST", "/v1/halt", {"flatten": True, "reason": "matrix"}, Permission.OPERATE),
     "resume": ("POST", "/v1/resume", {"reason": "matrix"}, Permission.OPERATE),
     "reload": ("POST", "/v1/reload", None, Permission.OPERATE),
+    "rollout_advance": ("POST", "/v1/rollout/advance", None, Permission.OPERATE),
     "audit": ("GET", "/v1/audit?limit=5", None, Permission.AUDIT),
     "tokens": ("GET", "/v1/tokens", None, Permission.TOKENS),
     "token_create": ("POST", "/v1/tokens", {"role": "viewer", "expires": "1h"}, Permission.TOKENS),
