@@ -47,20 +47,29 @@ class BasicGate:
 
 def check_order_shape(intent: OrderIntent, market: Market) -> Decision:
     """Amount and price as the venue's rules require, without rounding anything."""
-    if not intent.amount.is_finite() or intent.amount <= ZERO:
-        return Rejected(RejectReason.INVALID_AMOUNT, f"amount {intent.amount}")
-    if not market.is_on_step(intent.amount):
-        return Rejected(RejectReason.AMOUNT_OFF_STEP, f"{intent.amount} vs {market.amount_step}")
-    if intent.amount < market.min_amount:
-        return Rejected(RejectReason.MIN_AMOUNT, f"{intent.amount} < {market.min_amount}")
-    if intent.type is OrderType.LIMIT:
-        price = intent.price
-        if price is None or not price.is_finite() or price <= ZERO:
-            return Rejected(RejectReason.INVALID_PRICE, f"price {price}")
-        if not market.is_on_tick(price):
-            return Rejected(RejectReason.PRICE_OFF_TICK, f"{price} vs tick {market.price_tick}")
-        if price * intent.amount < market.min_cost:
-            return Rejected(
-                RejectReason.MIN_NOTIONAL, f"{price * intent.amount} < {market.min_cost}"
-            )
+    amount = check_amount(intent.amount, market)
+    if isinstance(amount, Rejected) or intent.type is not OrderType.LIMIT:
+        return amount
+    return check_limit_price(intent, market)
+
+
+def check_amount(amount: Decimal, market: Market) -> Decision:
+    if not amount.is_finite() or amount <= ZERO:
+        return Rejected(RejectReason.INVALID_AMOUNT, f"amount {amount}")
+    if not market.is_on_step(amount):
+        return Rejected(RejectReason.AMOUNT_OFF_STEP, f"{amount} vs {market.amount_step}")
+    if amount < market.min_amount:
+        return Rejected(RejectReason.MIN_AMOUNT, f"{amount} < {market.min_amount}")
+    return Approved()
+
+
+def check_limit_price(intent: OrderIntent, market: Market) -> Decision:
+    """A limit order's price: present, on the tick, and worth the minimum notional."""
+    price = intent.price
+    if price is None or not price.is_finite() or price <= ZERO:
+        return Rejected(RejectReason.INVALID_PRICE, f"price {price}")
+    if not market.is_on_tick(price):
+        return Rejected(RejectReason.PRICE_OFF_TICK, f"{price} vs tick {market.price_tick}")
+    if price * intent.amount < market.min_cost:
+        return Rejected(RejectReason.MIN_NOTIONAL, f"{price * intent.amount} < {market.min_cost}")
     return Approved()

@@ -28,6 +28,8 @@ class Assessment:
     price: Decimal  # what the order pays per unit: its limit price, or the reference
     mark: Decimal  # what the symbol is valued at: the reference, or the limit price
     _projection: Projection | Unvalued | None = field(default=None, init=False)
+    _equity: Decimal | None = field(default=None, init=False)
+    _equity_known: bool = field(default=False, init=False)
 
     @property
     def symbol_limits(self) -> SymbolLimits:
@@ -60,8 +62,13 @@ class Assessment:
         return self._projection
 
     def equity(self) -> Decimal | None:
-        equity = self.view.equity(self.quote)
-        return equity if equity is not None and equity.is_finite() and equity > 0 else None
+        """Computed once per check (several limits read it)."""
+        if not self._equity_known:
+            equity = self.view.equity(self.quote)
+            usable = equity is not None and equity.is_finite() and equity > 0
+            self._equity = equity if usable else None
+            self._equity_known = True
+        return self._equity
 
 
 def over(reason: RejectReason, measure: str, value: Decimal, key: str, limit: Decimal) -> Rejected:

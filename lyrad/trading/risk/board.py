@@ -69,6 +69,9 @@ def _severity(state: TradingState) -> int:
     return TRADING_STATE_VALUES[state]
 
 
+STATUS_TICK_S = 0.05
+
+
 class BreakerBoard:
     """Fed by the executor, market data, reconciler and portfolio; read by the risk gate."""
 
@@ -94,6 +97,8 @@ class BreakerBoard:
         self._loss = LossBreakers(config, self._changed)
         self._operator = TradingStatus(TradingState.ACTIVE, "start")
         self._published = TradingStatus(TradingState.ACTIVE, "start")
+        self._last_tick = float("-inf")
+        self._last_tick_ms = -(2**62)
         for status in self._loss.statuses():
             metrics.breaker_state.labels(status.name).set(status.phase.metric_value)
         self._publish()  # a state already set (a halt restored at start) is adopted here
@@ -102,8 +107,18 @@ class BreakerBoard:
 
     @property
     def status(self) -> TradingStatus:
-        """The trading state now, with cool-downs and the UTC day applied: what the gate reads."""
-        self.tick()
+        """The trading state now, with cool-downs and the UTC day applied: what the gate reads.
+
+        Time is applied at most every STATUS_TICK_S: the gate reads this for every intent, and
+        a cool-down ending a few milliseconds late changes nothing.
+        """
+        stale = (
+            self._clock.monotonic() - self._last_tick >= STATUS_TICK_S
+            or self._clock.time_ms() // 86_400_000 != self._last_tick_ms // 86_400_000
+            or self._trading.status != self._published
+        )
+        if stale:
+            self.tick()
         return self._published
 
     def breakers(self) -> list[BreakerStatus]:
@@ -179,6 +194,8 @@ class BreakerBoard:
     def tick(self) -> None:
         """Apply the passage of time: cool-downs end, the UTC day turns."""
         now = self._clock.monotonic()
+        self._last_tick = now
+        self._last_tick_ms = self._clock.time_ms()
         for circuit in self._circuits():
             circuit.poll(now)
         self._loss.roll_day(self._clock.time_ms())

@@ -3,7 +3,8 @@
 The order, and the reasons each step gives:
  1. trading state HALTED: `halted` (the state's reason is the detail)
  2. the market: `unknown_symbol`, then `market_inactive`
- 3. the order's shape, by BasicGate's `check_order_shape`: `invalid_amount`, `amount_off_step`,
+ 3. the order's shape (BasicGate's `check_amount`, `check_limit_price`): `invalid_amount`,
+    `amount_off_step`,
     `min_amount`, `invalid_price`, `price_off_tick`, `min_notional` (the venue's minimum, limit
     orders); then the venue's price bounds: `invalid_price`
  4. reduce-only, when the state is REDUCING or the intent asks for it: `reduce_only`
@@ -19,12 +20,11 @@ never an exception.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal, getcontext
 
 from lyrad.domain.values import ZERO, Market, OrderIntent, OrderType, Side
 from lyrad.trading.decision import Approved, Decision, Rejected, RejectReason
-from lyrad.trading.gate import check_order_shape
+from lyrad.trading.gate import check_amount, check_limit_price
 from lyrad.trading.risk.assessment import Assessment
 from lyrad.trading.risk.config import RiskLimits
 from lyrad.trading.risk.exposure import usable_price
@@ -130,13 +130,13 @@ def _shape(intent: OrderIntent, market: Market) -> Rejected | None:
     """BasicGate's shape checks, with absurd magnitudes refused where their step would be."""
     if not _expressible(intent.amount, market.amount_step):
         return Rejected(RejectReason.INVALID_AMOUNT, f"amount {intent.amount} is out of range")
-    amount_only = check_order_shape(replace(intent, type=OrderType.MARKET), market)
+    amount_only = check_amount(intent.amount, market)
     if isinstance(amount_only, Rejected) or intent.type is not OrderType.LIMIT:
         return amount_only if isinstance(amount_only, Rejected) else None
     price = intent.price
     if price is not None and not _expressible(price, market.price_tick):
         return Rejected(RejectReason.INVALID_PRICE, f"price {price} is out of range")
-    shape = check_order_shape(intent, market)
+    shape = check_limit_price(intent, market)
     if isinstance(shape, Rejected):
         return shape
     assert price is not None  # a limit order without a price is refused by the shape check
