@@ -14,7 +14,6 @@ from lyrad.sim.marketdata import views
 from lyrad.sim.marketdata.replay_csv import QUANTUM, RecordedTrades, read_recorded
 from lyrad.sim.marketdata.support import Origin
 from lyrad.sim.marketdata.tape import Agg, RawTrade
-from lyrad.sim.marketdata.types import Kline, PublicTrade, Ticker24h
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +89,7 @@ class ReplayTape:
         )
 
 
-class CsvReplaySource:
+class CsvReplaySource(views.TapeSource):
     """A `MarketDataSource` replaying CSV recordings; the earliest recorded time maps to start.
 
     Every file is read (and checked) at construction; after its last row a symbol's price stays
@@ -107,44 +106,6 @@ class CsvReplaySource:
         self._first_recorded_ms = min(rec.times[0] for rec in self._recorded.values())
         self._origin = Origin(start_ms)
         self._tapes: dict[str, ReplayTape] = {}
-
-    def price_at(self, symbol: str, t_ms: int) -> Decimal:
-        """The price of the last replayed trade at or before `t_ms`."""
-        tape = self._tape(symbol, t_ms)
-        return Decimal(tape.price_ticks_at(t_ms)) * tape.tick
-
-    def klines(
-        self,
-        symbol: str,
-        interval: str,
-        *,
-        start_ms: int | None,
-        end_ms: int,
-        limit: int,
-        now_ms: int | None = None,
-    ) -> list[Kline]:
-        """Candles opened at or before `end_ms`; contents stop at `now_ms` (default `end_ms`)."""
-        tape = self._tape(symbol, end_ms if now_ms is None else now_ms)
-        return views.klines(
-            tape, interval, start_ms=start_ms, end_ms=end_ms, limit=limit, now_ms=now_ms
-        )
-
-    def trades(
-        self,
-        symbol: str,
-        *,
-        end_ms: int,
-        limit: int,
-        from_id: int | None = None,
-        start_ms: int | None = None,
-    ) -> list[PublicTrade]:
-        """Up to `limit` trades at or before `end_ms`: from an id, from a time, or the latest."""
-        tape = self._tape(symbol, end_ms)
-        return views.trades(tape, end_ms=end_ms, limit=limit, from_id=from_id, start_ms=start_ms)
-
-    def ticker_24h(self, symbol: str, now_ms: int) -> Ticker24h:
-        """Rolling 24h statistics up to `now_ms`."""
-        return views.ticker_24h(self._tape(symbol, now_ms), symbol, now_ms)
 
     def _tape(self, symbol: str, t_ms: int) -> ReplayTape:
         tape = self._tapes.get(symbol)

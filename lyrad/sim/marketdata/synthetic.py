@@ -11,7 +11,6 @@ from lyrad.sim.marketdata.path import PricePath
 from lyrad.sim.marketdata.path_spec import PathSpec
 from lyrad.sim.marketdata.support import Origin
 from lyrad.sim.marketdata.synthetic_tape import SyntheticTape
-from lyrad.sim.marketdata.types import Kline, PublicTrade, Ticker24h
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +23,7 @@ class SyntheticMarket:
     step_size: Decimal
 
 
-class SyntheticSource:
+class SyntheticSource(views.TapeSource):
     """A `MarketDataSource` whose tape is generated from seeded paths, lazily and in chunks.
 
     The scenario starts at `start_ms` (or, when None, at the time of the first query); the path
@@ -58,44 +57,6 @@ class SyntheticSource:
     def start_ms(self) -> int | None:
         """The scenario start in sim time (None until the first query when none was given)."""
         return self._origin.start_ms
-
-    def price_at(self, symbol: str, t_ms: int) -> Decimal:
-        """The reference price: the last trade at or before `t_ms`."""
-        tape = self._tape(symbol, t_ms)
-        return Decimal(tape.price_ticks_at(t_ms)) * tape.tick
-
-    def klines(
-        self,
-        symbol: str,
-        interval: str,
-        *,
-        start_ms: int | None,
-        end_ms: int,
-        limit: int,
-        now_ms: int | None = None,
-    ) -> list[Kline]:
-        """Candles opened at or before `end_ms`; contents stop at `now_ms` (default `end_ms`)."""
-        tape = self._tape(symbol, end_ms if now_ms is None else now_ms)
-        return views.klines(
-            tape, interval, start_ms=start_ms, end_ms=end_ms, limit=limit, now_ms=now_ms
-        )
-
-    def trades(
-        self,
-        symbol: str,
-        *,
-        end_ms: int,
-        limit: int,
-        from_id: int | None = None,
-        start_ms: int | None = None,
-    ) -> list[PublicTrade]:
-        """Up to `limit` trades at or before `end_ms`: from an id, from a time, or the latest."""
-        tape = self._tape(symbol, end_ms)
-        return views.trades(tape, end_ms=end_ms, limit=limit, from_id=from_id, start_ms=start_ms)
-
-    def ticker_24h(self, symbol: str, now_ms: int) -> Ticker24h:
-        """Rolling 24h statistics up to `now_ms`."""
-        return views.ticker_24h(self._tape(symbol, now_ms), symbol, now_ms)
 
     def _tape(self, symbol: str, t_ms: int) -> SyntheticTape:
         tape = self._tapes.get(symbol)

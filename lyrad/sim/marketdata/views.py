@@ -167,3 +167,49 @@ def _qty(tape: Tape, units: int) -> Decimal:
 
 def _quote(tape: Tape, quote_units: int) -> Decimal:
     return Decimal(quote_units) * (tape.tick * tape.quantum)
+
+
+class TapeSource:
+    """A market-data source whose every answer comes from one tape per symbol.
+
+    Subclasses say how a symbol's tape is found (`_tape`); the answers are the same.
+    """
+
+    def _tape(self, symbol: str, t_ms: int) -> Tape:
+        raise NotImplementedError
+
+    def price_at(self, symbol: str, t_ms: int) -> Decimal:
+        """The reference price: the last trade at or before `t_ms`."""
+        tape = self._tape(symbol, t_ms)
+        return Decimal(tape.price_ticks_at(t_ms)) * tape.tick
+
+    def klines(
+        self,
+        symbol: str,
+        interval: str,
+        *,
+        start_ms: int | None,
+        end_ms: int,
+        limit: int,
+        now_ms: int | None = None,
+    ) -> list[Kline]:
+        """Candles opened at or before `end_ms`; contents stop at `now_ms` (default `end_ms`)."""
+        tape = self._tape(symbol, end_ms if now_ms is None else now_ms)
+        return klines(tape, interval, start_ms=start_ms, end_ms=end_ms, limit=limit, now_ms=now_ms)
+
+    def trades(
+        self,
+        symbol: str,
+        *,
+        end_ms: int,
+        limit: int,
+        from_id: int | None = None,
+        start_ms: int | None = None,
+    ) -> list[PublicTrade]:
+        """Up to `limit` trades at or before `end_ms`: from an id, from a time, or the latest."""
+        tape = self._tape(symbol, end_ms)
+        return trades(tape, end_ms=end_ms, limit=limit, from_id=from_id, start_ms=start_ms)
+
+    def ticker_24h(self, symbol: str, now_ms: int) -> Ticker24h:
+        """Rolling 24h statistics up to `now_ms`."""
+        return ticker_24h(self._tape(symbol, now_ms), symbol, now_ms)
