@@ -42,7 +42,7 @@ from lyrad.exchanges.errors import Disposition, Failure, disposition_of, outcome
 from lyrad.exchanges.errors import translate as translate_failure
 from lyrad.exchanges.metrics import VenueMetrics
 from lyrad.exchanges.order_rules import conform
-from lyrad.exchanges.probe import RequestProbe, probing, trace_config
+from lyrad.exchanges.probe import RequestProbe, probed_session, probing
 from lyrad.exchanges.quirks import Endpoint, VenueQuirks, quirks_for
 from lyrad.exchanges.rate_limit import Ticket, WeightedRateLimiter
 from lyrad.exchanges.retry import RetryPolicy, retry_read
@@ -470,10 +470,7 @@ class CcxtAdapter:
     def _open(self) -> Any:
         if self._session is None:
             context = ssl.create_default_context(cafile=self._exchange.cafile)
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(ssl=context),
-                trace_configs=[trace_config()],
-            )
+            self._session = probed_session(aiohttp.TCPConnector(ssl=context))
             self._exchange.session = self._session
         return self._exchange
 

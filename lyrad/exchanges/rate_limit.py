@@ -15,12 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import structlog
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from lyrad.exchanges.clock import Clock
 from lyrad.exchanges.quirks import RateLimitWindow, VenueQuirks
 
 log = structlog.get_logger("lyrad.exchanges.rate_limit", component="exchanges")
 
+CASE_INSENSITIVE = (CIMultiDict, CIMultiDictProxy)
 TOO_MANY_REQUESTS = 429
 BANNED = 418
 
@@ -138,7 +140,8 @@ class WeightedRateLimiter:
         self, ticket: Ticket, status: int | None, headers: Mapping[str, str]
     ) -> float | None:
         """Follow the venue's counts in an answer; returns the pause it asked for, if any."""
-        lowered = {key.lower(): value for key, value in headers.items()}
+        # aiohttp's headers are case-insensitive already; anything else is lowered here.
+        lowered = headers if isinstance(headers, CASE_INSENSITIVE) else _lowered(headers)
         now = self._now_ms()
         for state, window_id in zip(self._windows, ticket.window_ids, strict=True):
             self._roll(state, now)
@@ -218,3 +221,7 @@ def _parse_seconds(value: str | None) -> float | None:
     except ValueError:
         return None
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _lowered(headers: Mapping[str, str]) -> Mapping[str, str]:
+    return {key.lower(): value for key, value in headers.items()}
