@@ -399,7 +399,7 @@ class CcxtAdapter:
         except VenueError as error:
             self._record_failure(endpoint, error)
             raise
-        self._metrics.record(self._venue, endpoint, "ok", None)
+        self._metrics.series(self._venue, endpoint).ok.inc()
         return value
 
     async def _send(self, endpoint: Endpoint, send: Call, weight: int, orders: int) -> Any:
@@ -425,9 +425,9 @@ class CcxtAdapter:
                     self._venue, f"unparseable answer ({type(e).__name__})"
                 ) from e
             finally:
-                self._metrics.request_seconds.labels(
-                    venue=self._venue, endpoint=endpoint.value
-                ).observe(self._clock.monotonic() - started)
+                self._metrics.series(self._venue, endpoint).seconds.observe(
+                    self._clock.monotonic() - started
+                )
         self._limiter.observe(ticket, probe.status, probe.headers)
         return raw
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from lyrad.domain.errors import BadVenueResponse
 from lyrad.domain.values import ZERO
 
-# Plain decimal notation, optionally with an exponent; no NaN, no infinities, no underscores.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 MAX_SHOWN = 40
 
 
@@ -31,11 +28,13 @@ def exact_decimal(value: object) -> Decimal | None:
         return None
     if isinstance(value, int):
         return Decimal(value)
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+    if isinstance(value, str):
+        # Decimal() alone would also take "NaN", "Infinity" and "1_000"; the pattern would not.
         try:
-            return Decimal(value.strip())
-        except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
+            number = Decimal(value)
+        except InvalidOperation:
             return None
+        return number if number.is_finite() and "_" not in value else None
     return None
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from lyrad.exchanges.quirks import Endpoint
@@ -22,6 +25,14 @@ OUTCOMES = (
     "bad_response",
     "refused_locally",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSeries:
+    """The series every request to one endpoint of one venue touches, resolved once."""
+
+    ok: Any  # the `outcome="ok"` child of lyrad_venue_requests_total
+    seconds: Any  # the child of lyrad_venue_request_seconds
 
 
 class VenueMetrics:
@@ -45,6 +56,7 @@ class VenueMetrics:
             buckets=LATENCY_BUCKETS,
             registry=registry,
         )
+        self._series: dict[tuple[str, Endpoint], RequestSeries] = {}
         self.weight_used = Gauge(
             "lyrad_rate_limit_weight_used",
             "Request weight counted as used in the venue's current window",
@@ -59,6 +71,17 @@ class VenueMetrics:
             for outcome in ("ok", "retryable", "ambiguous", "bad_response"):
                 self.requests.labels(venue=venue, endpoint=endpoint.value, outcome=outcome)
         self.weight_used.labels(venue=venue).set(0)
+
+    def series(self, venue: str, endpoint: Endpoint) -> RequestSeries:
+        """Resolving labels costs microseconds; the order path asks for these on every request."""
+        found = self._series.get((venue, endpoint))
+        if found is None:
+            found = RequestSeries(
+                ok=self.requests.labels(venue=venue, endpoint=endpoint.value, outcome="ok"),
+                seconds=self.request_seconds.labels(venue=venue, endpoint=endpoint.value),
+            )
+            self._series[(venue, endpoint)] = found
+        return found
 
     def record(self, venue: str, endpoint: Endpoint, outcome: str, seconds: float | None) -> None:
         self.requests.labels(venue=venue, endpoint=endpoint.value, outcome=outcome).inc()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from lyrad.domain.orders import Order
 from lyrad.trading.decision import RejectReason
 
 
@@ -15,6 +18,7 @@ class TradingMetrics:
             ["venue", "symbol", "side", "type", "state"],
             registry=registry,
         )
+        self._order_series: dict[tuple[str, ...], Any] = {}
         self.order_ack_seconds = Histogram(
             "lyrad_order_ack_seconds",
             "From intent to the venue's answer to the order request",
@@ -56,3 +60,11 @@ class TradingMetrics:
             ["currency"],
             registry=registry,
         )
+
+    def count_order(self, order: Order) -> None:
+        """One more order reached `order.state` (label children resolved once per series)."""
+        key = (order.venue, order.symbol, order.side.value, order.type.value, order.state.value)
+        child = self._order_series.get(key)
+        if child is None:
+            child = self._order_series[key] = self.orders.labels(*key)
+        child.inc()

@@ -116,9 +116,7 @@ class OrderSync:
         return moved
 
     def _count(self, order: Order) -> None:
-        self._metrics.orders.labels(
-            order.venue, order.symbol, order.side.value, order.type.value, order.state.value
-        ).inc()
+        self._metrics.count_order(order)
 
     async def _require(self, client_order_id: str) -> Order:
         order = await self._journal.get_order(client_order_id)
