@@ -94,6 +94,9 @@ class DaemonControlPlane:
                 source=request.source,
             )
         )
+        if result.client_order_id is not None:
+            # The operator's next read of the journal must show what the venue answered.
+            await core.executor.settled(result.client_order_id)
         return IntentOutcome(intent_id, result.accepted, result.reason, result.client_order_id)
 
     async def cancel(self, client_order_id: str) -> CancelOutcome:

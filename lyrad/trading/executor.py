@@ -70,7 +70,7 @@ class OrderExecutor:
         self._live: dict[str, Order] = {}
         self._live_intents: dict[str, str] = {}  # intent id -> client order id, while live
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._inflight: set[asyncio.Task[SubmitResult]] = set()
+        self._inflight: dict[str, asyncio.Task[None]] = {}  # client order id -> its send
         self._tg: asyncio.TaskGroup | None = None
         self._intent_seq = 0
         self._boot = secrets.token_hex(4)  # intent ids of this run never meet an earlier run's
@@ -92,7 +92,7 @@ class OrderExecutor:
         """Wait for in-flight sends to be journaled (shutdown)."""
         if self._inflight:
             log.info("executor_draining", inflight=len(self._inflight))
-            await asyncio.wait(set(self._inflight), timeout=timeout_s)
+            await asyncio.wait(set(self._inflight.values()), timeout=timeout_s)
 
     def lock(self, client_order_id: str) -> asyncio.Lock:
         return self._locks[client_order_id]
@@ -171,11 +171,23 @@ class OrderExecutor:
             updated_ms=now,
         )
         assert self._tg is not None, "executor used before it runs"
-        task = self._tg.create_task(self._journal_and_send(order, time.monotonic()))
-        self._inflight.add(task)
-        task.add_done_callback(self._inflight.discard)
+        answered: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
+        task = self._tg.create_task(self._journal_and_send(order, time.monotonic(), answered))
+        cid = order.client_order_id
+        self._inflight[cid] = task
+        task.add_done_callback(lambda _: self._inflight.pop(cid, None))
         # Shielded: the caller may stop waiting; the send and its journaling go on.
-        return await asyncio.shield(task)
+        return await asyncio.shield(answered)
+
+    async def settled(self, client_order_id: str) -> None:
+        """Wait until what the venue answered to `client_order_id` is journaled.
+
+        `submit` returns at the venue's answer, while its outcome is still being written;
+        callers that read the journal next (the control API, tests) wait for it here.
+        """
+        task = self._inflight.get(client_order_id)
+        if task is not None:
+            await asyncio.wait([task])
 
     async def cancel(self, client_order_id: str) -> None:
         order = self._live.get(client_order_id)
@@ -235,25 +247,48 @@ class OrderExecutor:
         decision = self._gate.check(intent)
         return decision if isinstance(decision, Rejected) else None
 
-    async def _journal_and_send(self, order: Order, started: float) -> SubmitResult:
-        async with self.lock(order.client_order_id):
-            try:
-                await self._journal.insert_order(order)
-            except JournalWriteFailed as e:
-                self._halt(f"journal cannot write: {e}")
-                self._metrics.intents_rejected.labels(RejectReason.JOURNAL_FAILED.value).inc()
-                return SubmitResult(False, None, RejectReason.JOURNAL_FAILED.value)
-            self.remember(order)
-            return await self._send_locked(order, started)
+    async def _journal_and_send(
+        self, order: Order, started: float, answered: asyncio.Future[SubmitResult]
+    ) -> None:
+        """Journal, send, answer the caller, journal the outcome: all under the order's lock.
 
-    async def _send_locked(self, order: Order, started: float) -> SubmitResult:
+        The caller is answered as soon as the venue is (the write-ahead record is durable
+        already); the outcome's own write follows while the lock keeps cancels, the
+        reconciler and the kill switch waiting for it.
+        """
+        try:
+            async with self.lock(order.client_order_id):
+                try:
+                    await self._journal.insert_order(order)
+                except JournalWriteFailed as e:
+                    self._halt(f"journal cannot write: {e}")
+                    self._metrics.intents_rejected.labels(RejectReason.JOURNAL_FAILED.value).inc()
+                    _answer(answered, SubmitResult(False, None, RejectReason.JOURNAL_FAILED.value))
+                    return
+                self.remember(order)
+                await self._send_locked(order, started, answered)
+        except JournalWriteFailed as e:
+            # The outcome could not be written: the order stays as journaled before (pending
+            # or unknown) for the reconciler of the next start; nothing more may be sent.
+            self._halt(f"journal cannot write: {e}")
+        except Exception as e:
+            if not answered.done():
+                answered.set_exception(e)  # a bug: the caller sees it, and so does the owner
+            raise
+        finally:
+            answered.cancel()  # only if still pending: the executor is stopping
+
+    async def _send_locked(
+        self, order: Order, started: float, answered: asyncio.Future[SubmitResult]
+    ) -> None:
         cid = order.client_order_id
         sync = self.sync_for(order.venue)
         adapter = self._adapters.get(order.venue)
         if adapter is None:
             # Nothing left the process: the order simply never happened.
+            _answer(answered, SubmitResult(False, cid, f"{order.venue} not connected"))
             self.remember(await sync.transition(order, OrderState.REJECTED, "venue not connected"))
-            return SubmitResult(False, cid, f"{order.venue} not connected")
+            return
         request = OrderRequest(
             venue=order.venue,
             symbol=order.symbol,
@@ -265,22 +300,29 @@ class OrderExecutor:
             time_in_force=order.time_in_force,
         )
         try:
-            answer = await asyncio.wait_for(adapter.create_order(request), self._send_timeout_s)
+            async with asyncio.timeout(self._send_timeout_s):
+                answer = await adapter.create_order(request)
         except (OrderRejected, RetryableVenueError) as e:
             # Definitive: the venue did not take it (refused, or certainly never applied,
             # e.g. a 429). The strategy may send a new intent; this one is done.
+            _answer(answered, SubmitResult(False, cid, e.reason))
             self.remember(await sync.transition(order, OrderState.REJECTED, e.reason))
             log.info("order_rejected", client_order_id=cid, reason=e.reason)
-            return SubmitResult(False, cid, e.reason)
+            return
         except AuthenticationFailed as e:
+            _answer(answered, SubmitResult(False, cid, e.reason))
             self.remember(await sync.transition(order, OrderState.REJECTED, e.reason))
             self._halt(f"{order.venue} refused our credentials")
-            return SubmitResult(False, cid, e.reason)
+            return
         except (VenueError, TimeoutError) as e:
+            _answer(
+                answered, SubmitResult(True, cid, "outcome unknown; the reconciler will resolve it")
+            )
             await self._mark_unknown(order, f"submit outcome unknown: {e or 'timeout'}")
-            return SubmitResult(True, cid, "outcome unknown; the reconciler will resolve it")
+            return
         finally:
             self._metrics.order_ack_seconds.observe(time.monotonic() - started)
+        _answer(answered, SubmitResult(True, cid))
         self.remember(await sync.apply(order, answer))
         log.debug(
             "order_acknowledged",
@@ -288,7 +330,6 @@ class OrderExecutor:
             venue_order_id=answer.venue_order_id,
             status=answer.status.value,
         )
-        return SubmitResult(True, cid)
 
     async def _mark_unknown(self, order: Order, reason: str) -> None:
         current = await self._journal.get_order(order.client_order_id) or order
@@ -302,3 +343,8 @@ class OrderExecutor:
 
     def _halt(self, reason: str) -> None:
         self._halt_trading(reason)
+
+
+def _answer(answered: asyncio.Future[SubmitResult], result: SubmitResult) -> None:
+    if not answered.done():  # a caller who stopped waiting cancelled only its shield
+        answered.set_result(result)

@@ -91,6 +91,10 @@ class TradingHandle:
     async def submit(self, intent: OrderIntent) -> SubmitResult:
         return await self.core.executor.submit(intent)
 
+    async def settled(self, client_order_id: str) -> None:
+        """Until the venue's answer to the order (its fills too) is journaled."""
+        await self.core.executor.settled(client_order_id)
+
     async def cancel(self, client_order_id: str) -> None:
         await self.core.executor.cancel(client_order_id)
 

@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry
 
 from lyrad.domain.values import Market, OrderIntent, OrderType, Side
 from lyrad.journal.journal import Journal
+from lyrad.strategies.base import SubmitResult
 from lyrad.trading.executor import OrderExecutor
 from lyrad.trading.gate import BasicGate
 from lyrad.trading.ids import ClientOrderIds
@@ -50,18 +51,29 @@ class Rig:
             source="test",
         )
 
+    async def submit(self, intent: OrderIntent) -> SubmitResult:
+        """Submit and wait until the venue's answer is journaled, as the control API does."""
+        result = await self.executor.submit(intent)
+        if result.client_order_id is not None:
+            await self.executor.settled(result.client_order_id)
+        return result
+
     def metric(self, name: str, labels: dict[str, str] | None = None) -> float:
         return self.registry.get_sample_value(name, labels or {}) or 0.0
 
 
 @asynccontextmanager
-async def rig(path: Path, venue: FakeVenue | None = None, grace_ms: int = 0) -> AsyncIterator[Rig]:
+async def rig(
+    path: Path, venue: FakeVenue | None = None, grace_ms: int = 0, max_pages: int | None = None
+) -> AsyncIterator[Rig]:
     fake = venue or FakeVenue()
     registry = CollectorRegistry()
     metrics = TradingMetrics(registry)
     trading = TradingStateHolder()
     ambiguous: list[str] = []
-    async with Journal.open(path, synchronous="NORMAL", clock=lambda: fake.now_ms) as journal:
+    async with Journal.open(
+        path, synchronous="NORMAL", clock=lambda: fake.now_ms, max_pages=max_pages
+    ) as journal:
         portfolio = Portfolio(journal, (VENUE,), metrics)
 
         def market_of(v: str, s: str) -> Market | None:

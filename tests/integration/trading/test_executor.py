@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
+from lyrad.domain.errors import JournalWriteFailed
 from lyrad.domain.orders import OrderState
 from lyrad.domain.values import Side
 from lyrad.domain.venue import OrderRequest, VenueOrder
+from lyrad.journal.journal import Journal
 from lyrad.journal.readonly import open_readonly
 from lyrad.trading.state import TradingState
 from tests.integration.trading.fake_venue import VENUE, FakeVenue, Outcome
@@ -35,7 +39,7 @@ async def test_an_order_is_durable_as_pending_submit_before_it_is_sent(tmp_path:
     path = tmp_path / "j.sqlite3"
     venue = WitnessVenue(path)
     async with rig(path, venue) as r:
-        result = await r.executor.submit(r.intent())
+        result = await r.submit(r.intent())
         assert result.accepted
         assert venue.seen_states == ["pending_submit"]
         assert result.client_order_id is not None
@@ -49,7 +53,7 @@ async def test_an_order_is_durable_as_pending_submit_before_it_is_sent(tmp_path:
 async def test_a_rejection_is_journaled_with_the_venue_reason(tmp_path: Path) -> None:
     async with rig(tmp_path / "j.sqlite3") as r:
         r.venue.script = [Outcome.REJECT]
-        result = await r.executor.submit(r.intent())
+        result = await r.submit(r.intent())
         assert not result.accepted
         assert result.client_order_id is not None
         order = await r.journal.get_order(result.client_order_id)
@@ -65,7 +69,7 @@ async def test_lost_response_leaves_unknown_until_reconciled_and_never_resends(
 ) -> None:
     async with rig(tmp_path / "j.sqlite3") as r:
         r.venue.script = [Outcome.LOST_AFTER_APPLY]
-        result = await r.executor.submit(r.intent())
+        result = await r.submit(r.intent())
         assert result.client_order_id is not None
         order = await r.journal.get_order(result.client_order_id)
         assert order is not None
@@ -83,7 +87,7 @@ async def test_lost_response_leaves_unknown_until_reconciled_and_never_resends(
 async def test_a_request_that_never_arrived_is_resolved_as_rejected(tmp_path: Path) -> None:
     async with rig(tmp_path / "j.sqlite3", grace_ms=1000) as r:
         r.venue.script = [Outcome.LOST_BEFORE_APPLY]
-        result = await r.executor.submit(r.intent())
+        result = await r.submit(r.intent())
         assert result.client_order_id is not None
         await r.reconciler.run_once()
         order = await r.journal.get_order(result.client_order_id)
@@ -103,7 +107,7 @@ async def test_fills_found_by_reconciliation_update_order_position_and_balances(
 ) -> None:
     async with rig(tmp_path / "j.sqlite3") as r:
         await r.reconciler.run_once()  # first balance snapshot
-        result = await r.executor.submit(r.intent(price="49000", amount="0.002"))
+        result = await r.submit(r.intent(price="49000", amount="0.002"))
         assert result.client_order_id is not None
         order = await r.journal.get_order(result.client_order_id)
         assert order is not None
@@ -129,8 +133,8 @@ async def test_fills_found_by_reconciliation_update_order_position_and_balances(
 
 async def test_cancel_and_an_ambiguous_cancel(tmp_path: Path) -> None:
     async with rig(tmp_path / "j.sqlite3") as r:
-        first = await r.executor.submit(r.intent())
-        second = await r.executor.submit(r.intent(price="48000"))
+        first = await r.submit(r.intent())
+        second = await r.submit(r.intent(price="48000"))
         assert first.client_order_id is not None
         assert second.client_order_id is not None
         await r.executor.cancel(first.client_order_id)
@@ -151,7 +155,7 @@ async def test_cancel_and_an_ambiguous_cancel(tmp_path: Path) -> None:
 async def test_halted_trading_sends_nothing_and_journals_nothing(tmp_path: Path) -> None:
     async with rig(tmp_path / "j.sqlite3") as r:
         r.trading.set(TradingState.HALTED, "operator")
-        result = await r.executor.submit(r.intent())
+        result = await r.submit(r.intent())
         assert not result.accepted
         assert result.reason is not None
         assert result.reason.startswith("halted")
@@ -162,7 +166,7 @@ async def test_halted_trading_sends_nothing_and_journals_nothing(tmp_path: Path)
 
 async def test_reducing_allows_only_orders_that_reduce(tmp_path: Path) -> None:
     async with rig(tmp_path / "j.sqlite3") as r:
-        bought = await r.executor.submit(r.intent(amount="0.002"))
+        bought = await r.submit(r.intent(amount="0.002"))
         assert bought.client_order_id is not None
         order = await r.journal.get_order(bought.client_order_id)
         assert order is not None
@@ -171,11 +175,9 @@ async def test_reducing_allows_only_orders_that_reduce(tmp_path: Path) -> None:
         await r.reconciler.run_once()
         await r.portfolio.refresh()
         r.trading.set(TradingState.REDUCING, "test")
-        assert not (await r.executor.submit(r.intent(Side.BUY))).accepted
-        assert (
-            await r.executor.submit(r.intent(Side.SELL, price="51000", amount="0.002"))
-        ).accepted
-        assert not (await r.executor.submit(r.intent(Side.SELL, amount="0.003"))).accepted
+        assert not (await r.submit(r.intent(Side.BUY))).accepted
+        assert (await r.submit(r.intent(Side.SELL, price="51000", amount="0.002"))).accepted
+        assert not (await r.submit(r.intent(Side.SELL, amount="0.003"))).accepted
 
 
 async def test_client_order_ids_never_repeat_across_restarts(tmp_path: Path) -> None:
@@ -185,7 +187,7 @@ async def test_client_order_ids_never_repeat_across_restarts(tmp_path: Path) -> 
     for _ in range(3):
         async with rig(path, venue) as r:
             for _ in range(3):
-                result = await r.executor.submit(r.intent())
+                result = await r.submit(r.intent())
                 assert result.client_order_id is not None
                 ids.append(result.client_order_id)
     assert len(set(ids)) == 9
@@ -196,7 +198,7 @@ async def test_live_orders_survive_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite3"
     venue = FakeVenue()
     async with rig(path, venue) as r:
-        result = await r.executor.submit(r.intent())
+        result = await r.submit(r.intent())
     async with rig(path, venue) as r:
         live = r.executor.live_orders(VENUE, "BTC/USDT")
         assert [o.client_order_id for o in live] == [result.client_order_id]
@@ -204,7 +206,7 @@ async def test_live_orders_survive_a_restart(tmp_path: Path) -> None:
 
 async def test_an_order_filled_in_its_own_answer_keeps_the_venue_id(tmp_path: Path) -> None:
     async with rig(tmp_path / "j.sqlite3") as r:
-        result = await r.executor.submit(r.intent(price="50100"))
+        result = await r.submit(r.intent(price="50100"))
         assert result.client_order_id is not None
         order = await r.journal.get_order(result.client_order_id)
         assert order is not None
@@ -214,3 +216,79 @@ async def test_an_order_filled_in_its_own_answer_keeps_the_venue_id(tmp_path: Pa
         assert (await r.journal.position(VENUE, "BTC/USDT")).quantity == D("0.002")
         await r.reconciler.run_once()  # the same trade, seen again, changes nothing
         assert len(await r.journal.fills()) == 1
+
+
+async def test_a_cancel_right_after_the_acknowledgement_follows_the_journaled_answer(
+    tmp_path: Path,
+) -> None:
+    # submit answers at the venue's acknowledgement; the outcome's write is still under way.
+    async with rig(tmp_path / "j.sqlite3") as r:
+        result = await r.executor.submit(r.intent())
+        assert result.accepted
+        assert result.client_order_id is not None
+        cid = result.client_order_id
+        await r.executor.cancel(cid)
+        order = await r.journal.get_order(cid)
+        assert order is not None
+        assert order.state is OrderState.CANCELLED
+        assert order.venue_order_id is not None
+        states = [
+            e.payload.get("state")
+            for e in await r.journal.events(client_order_id=cid)
+            if "state" in e.payload
+        ]
+        assert states == ["pending_submit", "open", "pending_cancel", "cancelled"]
+
+
+async def test_settled_waits_until_the_answer_is_journaled(tmp_path: Path) -> None:
+    async with rig(tmp_path / "j.sqlite3") as r:
+        result = await r.executor.submit(r.intent())
+        assert result.client_order_id is not None
+        await r.executor.settled(result.client_order_id)
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.OPEN
+        assert not r.executor.is_inflight(result.client_order_id)
+        await r.executor.settled("never-sent")  # nothing in flight: returns at once
+
+
+class DiskFillingVenue(FakeVenue):
+    """Acknowledges the order, and meanwhile the journal's disk fills up."""
+
+    journal: Journal | None = None
+
+    async def create_order(self, request: OrderRequest) -> VenueOrder:
+        answer = await super().create_order(request)
+        assert self.journal is not None
+        while self.journal.failure is None:
+            with contextlib.suppress(JournalWriteFailed):
+                await self.journal.record_event("filler", details={"blob": "x" * 4000})
+        return answer
+
+
+async def test_a_full_disk_while_an_order_is_in_flight_halts_and_keeps_the_write_ahead_record(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.sqlite3"
+    async with rig(path) as r:  # the schema, uncapped
+        pass
+    conn = sqlite3.connect(path)
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    conn.close()
+    venue = DiskFillingVenue()
+    async with rig(path, venue, max_pages=pages + 8) as r:
+        venue.journal = r.journal
+        result = await r.executor.submit(r.intent())
+        assert result.accepted
+        assert result.client_order_id is not None
+        await r.executor.settled(result.client_order_id)
+        assert r.trading.status.state is TradingState.HALTED
+        assert r.trading.status.reason is not None
+        assert "journal cannot write" in r.trading.status.reason
+        order = await r.journal.get_order(result.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.PENDING_SUBMIT  # for the reconciler of the next start
+        assert venue.created == 1
+        refused = await r.executor.submit(r.intent(price="48000"))
+        assert not refused.accepted
+        assert venue.created == 1  # nothing more left the process

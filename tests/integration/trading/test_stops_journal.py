@@ -135,7 +135,7 @@ class QuotedVenue:
 
 async def test_the_real_executor_sends_one_reduce_only_market_exit(tmp_path: Path) -> None:
     async with rig(tmp_path / "journal.sqlite3") as r:
-        bought = await r.executor.submit(r.intent(Side.BUY, price="50010", amount="0.5"))
+        bought = await r.submit(r.intent(Side.BUY, price="50010", amount="0.5"))
         assert bought.accepted
         await r.portfolio.refresh()
         held = r.portfolio.position(FAKE_VENUE, FAKE_SYMBOL).quantity

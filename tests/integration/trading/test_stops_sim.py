@@ -105,7 +105,10 @@ async def test_a_stop_sells_the_position_on_the_sim(tmp_path: Path) -> None:
         buy = OrderIntent(
             d.handle.new_intent_id("test"), VENUE, BTC, Side.BUY, OrderType.MARKET, D("0.01")
         )
-        assert (await d.handle.submit(buy)).accepted
+        bought = await d.handle.submit(buy)
+        assert bought.accepted
+        assert bought.client_order_id is not None
+        await d.handle.settled(bought.client_order_id)
         await d.handle.core.portfolio.refresh()
         assert d.handle.position(VENUE, BTC).quantity == D("0.01")
 
