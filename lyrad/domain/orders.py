@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from lyrad.domain.errors import IllegalTransition
 from lyrad.domain.values import ZERO, OrderType, Side, TimeInForce
+from lyrad.domain.venue import VenueOrderStatus
 
 
 class OrderState(StrEnum):
@@ -149,3 +150,20 @@ class Order:
             fee_currency=fee_currency if fees_same_currency else self.fee_currency,
             updated_ms=now_ms,
         )
+
+
+_STATE_FOR_STATUS = {
+    VenueOrderStatus.CANCELLED: OrderState.CANCELLED,
+    VenueOrderStatus.EXPIRED: OrderState.EXPIRED,
+    VenueOrderStatus.REJECTED: OrderState.REJECTED,
+}
+
+
+def target_state(order: Order, status: VenueOrderStatus) -> OrderState:
+    """The state the venue's status means for our order, given the fills we hold."""
+    if status in _STATE_FOR_STATUS:
+        return _STATE_FOR_STATUS[status]
+    if status is VenueOrderStatus.FILLED and order.filled == order.amount:
+        return OrderState.FILLED
+    # Open, or filled on the venue with trades we have not seen yet: not terminal for us.
+    return OrderState.PARTIALLY_FILLED if order.filled > 0 else OrderState.OPEN

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 import structlog
 
-from lyrad.domain.orders import Order, OrderState
+from lyrad.domain.orders import Order, OrderState, target_state
 from lyrad.domain.values import Fill
-from lyrad.domain.venue import VenueOrder, VenueOrderStatus
+from lyrad.domain.venue import VenueOrder
 from lyrad.exchanges.adapter import ExchangeAdapter
 from lyrad.journal.protocol import OrderJournal
 from lyrad.trading.metrics import TradingMetrics
@@ -18,22 +18,6 @@ log = structlog.get_logger("lyrad.executor", component="executor")
 
 # How far before an order's creation its trades are searched (venue and local clocks differ).
 TRADE_LOOKBACK_MS = 60_000
-
-_STATE_FOR_STATUS = {
-    VenueOrderStatus.CANCELLED: OrderState.CANCELLED,
-    VenueOrderStatus.EXPIRED: OrderState.EXPIRED,
-    VenueOrderStatus.REJECTED: OrderState.REJECTED,
-}
-
-
-def target_state(order: Order, status: VenueOrderStatus) -> OrderState:
-    """The state the venue's status means for our order, given the fills we hold."""
-    if status in _STATE_FOR_STATUS:
-        return _STATE_FOR_STATUS[status]
-    if status is VenueOrderStatus.FILLED and order.filled == order.amount:
-        return OrderState.FILLED
-    # Open, or filled on the venue with trades we have not seen yet: not terminal for us.
-    return OrderState.PARTIALLY_FILLED if order.filled > 0 else OrderState.OPEN
 
 
 class OrderSync:

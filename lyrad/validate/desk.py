@@ -23,7 +23,7 @@ from lyrad.domain.errors import (
     RetryableVenueError,
     VenueError,
 )
-from lyrad.domain.orders import Order, OrderState, can_transition
+from lyrad.domain.orders import Order, OrderState, can_transition, target_state
 from lyrad.domain.values import ZERO, Fill, Market, OrderType, Side, TimeInForce
 from lyrad.domain.venue import OrderRequest, VenueOrder, VenueOrderStatus
 from lyrad.exchanges.adapter import ExchangeAdapter
@@ -38,14 +38,6 @@ log = structlog.get_logger("lyrad.validate.desk", component="validate")
 CLIENT_ID_PREFIX = "lyrav-"
 MAX_ORDERS = 10
 MAX_CANCELS = 10
-
-_STATES = {
-    VenueOrderStatus.OPEN: OrderState.OPEN,
-    VenueOrderStatus.FILLED: OrderState.FILLED,
-    VenueOrderStatus.CANCELLED: OrderState.CANCELLED,
-    VenueOrderStatus.EXPIRED: OrderState.EXPIRED,
-    VenueOrderStatus.REJECTED: OrderState.REJECTED,
-}
 
 
 class DeskJournal(Protocol):
@@ -277,14 +269,15 @@ class OrderDesk:
         """Bring the journal to the venue's view: fills first, then the state."""
         for fill in order.fills:
             await self._journal.apply_fill(fill)
-        state = _STATES[order.status]
-        if state is OrderState.OPEN and order.filled > ZERO:
-            state = OrderState.PARTIALLY_FILLED
         current = await self._journal.get_order(entry.client_order_id)
         if current is None or current.state.is_terminal:
             return
-        if state is OrderState.FILLED and current.filled < current.amount:
+        if order.status is VenueOrderStatus.FILLED and current.filled < current.amount:
             return  # fills not seen yet: they come from the trade list (TRD-15)
+        # What the venue's status means given the fills journaled (the executor's rule too).
+        state = target_state(current, order.status)
+        if state is current.state and current.venue_order_id == order.venue_order_id:
+            return
         if not can_transition(current.state, state):
             await self._journal.record_event(
                 "validate_state_unexpected",

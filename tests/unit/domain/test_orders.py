@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -9,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lyrad.domain.errors import IllegalTransition
-from lyrad.domain.orders import Order, OrderState, can_transition
+from lyrad.domain.orders import Order, OrderState, can_transition, target_state
 from lyrad.domain.values import OrderType, Side, TimeInForce
+from lyrad.domain.venue import VenueOrderStatus
 
 D = Decimal
 AMOUNT = D("1.000")
@@ -116,3 +118,24 @@ def test_a_partial_fill_keeps_an_open_question_open() -> None:
     partially = pending_cancel.with_fill(D("0.5"), D(50), D(0), "USDT", 3)
     assert partially.state is OrderState.PENDING_CANCEL
     assert partially.with_fill(D("0.5"), D(50), D(0), "USDT", 4).state is OrderState.FILLED
+
+
+@pytest.mark.parametrize(
+    ("status", "filled", "expected"),
+    [
+        (VenueOrderStatus.OPEN, "0", OrderState.OPEN),
+        (VenueOrderStatus.OPEN, "0.4", OrderState.PARTIALLY_FILLED),
+        (VenueOrderStatus.FILLED, "1.000", OrderState.FILLED),
+        # Filled on the venue, trades not journaled yet: not terminal for us.
+        (VenueOrderStatus.FILLED, "0.4", OrderState.PARTIALLY_FILLED),
+        (VenueOrderStatus.FILLED, "0", OrderState.OPEN),
+        (VenueOrderStatus.CANCELLED, "0.4", OrderState.CANCELLED),
+        (VenueOrderStatus.EXPIRED, "0", OrderState.EXPIRED),
+        (VenueOrderStatus.REJECTED, "0", OrderState.REJECTED),
+    ],
+)
+def test_the_venue_status_means_a_state_given_the_fills_journaled(
+    status: VenueOrderStatus, filled: str, expected: OrderState
+) -> None:
+    order = dataclasses.replace(new_order(), filled=D(filled))
+    assert target_state(order, status) is expected
