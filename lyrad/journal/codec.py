@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, TypeAlias
 
 from lyrad.domain.orders import Order, OrderState
@@ -36,13 +37,27 @@ def _default(value: object) -> str:
     raise TypeError(f"cannot journal a {type(value).__name__} in an event payload")
 
 
-# One encoder for every payload: json.dumps with options would build a new one per call.
-_ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"), allow_nan=False)
+def _make_encoder() -> Callable[[object, int], Sequence[str]]:
+    """One C encoder for every payload: `JSONEncoder.encode` builds a new one per call.
+
+    Output is exactly `json.dumps(separators=(",", ":"), allow_nan=False)`'s. No circular check
+    (its marker dict would be shared between threads): a cyclic payload ends in RecursionError.
+    """
+    options = json.JSONEncoder(default=_default, separators=(",", ":"), allow_nan=False)
+    if c_make_encoder is None:  # pragma: no cover  CPython always has the C accelerator
+        return lambda value, level: [options.encode(value)]
+    encoder: Callable[[object, int], Sequence[str]] = c_make_encoder(
+        None, _default, encode_basestring_ascii, None, ":", ",", False, False, False
+    )
+    return encoder
+
+
+_ENCODE = _make_encoder()
 
 
 def dump_json(details: Details) -> str:
     """Compact JSON; raises TypeError for anything that is not JSON or a Decimal."""
-    return _ENCODER.encode(details)
+    return "".join(_ENCODE(details, 0))
 
 
 @dataclass(frozen=True, slots=True)

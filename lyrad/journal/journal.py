@@ -170,11 +170,9 @@ class Journal:
     def record_events(self, events: Iterable[NewEvent]) -> asyncio.Future[list[int]]:
         """Append a burst of events in one transaction; resolves with their sequence numbers."""
         now = self._clock()
-        rows = [
-            (now, e.kind, e.venue, e.client_order_id, codec.dump_json(e.details or {}))
-            for e in events
-        ]
-        return self._writer.submit(lambda c: writes.append_events(c, rows), label="record_events")
+        dump = codec.dump_json
+        rows = [(now, e.kind, e.venue, e.client_order_id, dump(e.details or {})) for e in events]
+        return self._writer.submit_rows(writes.EVENT_ROW, rows, label="record_events")
 
     def set_kv(
         self,

@@ -12,7 +12,8 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-CHUNK_ROWS = 256  # rows per statement at most; smaller chunks are powers of two (few cached SQLs)
+CHUNK_ROWS = 256  # rows per statement at most
+EXACT_ROWS = 128  # up to this many rows, one statement of the exact size (at most 129 SQLs cached)
 
 
 class RowInsert:
@@ -36,12 +37,23 @@ class RowInsert:
         return statement
 
 
+def chunk_sizes(rows: int) -> list[int]:
+    """Statement sizes for `rows` rows: full chunks of CHUNK_ROWS, then at most two more."""
+    if rows <= EXACT_ROWS:
+        return [rows] if rows else []
+    sizes = [CHUNK_ROWS] * (rows // CHUNK_ROWS)
+    rest = rows % CHUNK_ROWS
+    if rest > EXACT_ROWS:
+        sizes.append(EXACT_ROWS)
+        rest -= EXACT_ROWS
+    if rest:
+        sizes.append(rest)
+    return sizes
+
+
 def chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
-    """Slices of at most CHUNK_ROWS, the rest in powers of two: 100 -> 64, 32, 4."""
+    """Slices of `chunk_sizes`: 100 -> 100; 600 -> 256, 256, 88."""
     start = 0
-    size = CHUNK_ROWS
-    while start < len(items):
-        while size > len(items) - start:
-            size //= 2
+    for size in chunk_sizes(len(items)):
         yield items[start : start + size]
         start += size

@@ -12,6 +12,7 @@ from lyrad.journal.migrations import MIGRATIONS
 APPLICATION_ID = 0x4C595241  # "LYRA" in the SQLite header: marks the file as a lyrad journal
 SCHEMA_VERSION = MIGRATIONS[-1].version
 BUSY_TIMEOUT_MS = 5_000
+STATEMENT_CACHE = 512
 
 Synchronous = Literal["FULL", "NORMAL"]
 
@@ -21,7 +22,8 @@ def open_writer(path: Path, synchronous: Synchronous, max_pages: int | None) -> 
     if synchronous not in ("FULL", "NORMAL"):
         raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
     try:
-        conn = sqlite3.connect(path, isolation_level=None)
+        # Room for every multi-row INSERT size the writer uses (rows.EXACT_ROWS + 1 per table).
+        conn = sqlite3.connect(path, isolation_level=None, cached_statements=STATEMENT_CACHE)
     except sqlite3.Error as e:
         raise JournalError(f"{path}: cannot open the journal: {e}") from e
     try:

@@ -1,9 +1,9 @@
 """The journal's single writer: one thread, one connection, group commit.
 
-Callers on the event loop submit units of work (a function of the connection, or one row to
-append). The thread takes everything waiting, runs each unit inside its own SAVEPOINT (a single
-statement needs none: it is atomic), commits the group once (one fsync) and settles every caller's
-future with one hop back to the loop. A failed commit (disk full, I/O error) rolls the group back
+Callers on the event loop submit units of work (a function of the connection, or rows to
+append). The thread takes everything waiting, runs the units (see `units`: each fails alone),
+commits the group once (one fsync) and settles every caller's future with one hop back to the
+loop. A failed commit (disk full, I/O error) rolls the group back
 and refuses every later write: the journal is then failed for good.
 """
 
@@ -16,34 +16,16 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future as ThreadFuture
-from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
 from typing import Any, Final, Protocol, TypeVar
 
-from lyrad.domain.errors import JournalError, JournalWriteFailed, LyradError
-from lyrad.journal.rows import RowInsert, chunks
+from lyrad.domain.errors import JournalWriteFailed
+from lyrad.journal.rows import RowInsert
+from lyrad.journal.units import Outcome, RowsUnit, Unit, UnitRunner, WorkUnit
 
 T = TypeVar("T")
 Work = Callable[[sqlite3.Connection], T]
-
-# Primary result codes after which the connection cannot be trusted to write: the journal fails.
-_FATAL_CODES: Final = frozenset(
-    {
-        sqlite3.SQLITE_INTERNAL,
-        sqlite3.SQLITE_PERM,
-        sqlite3.SQLITE_BUSY,
-        sqlite3.SQLITE_LOCKED,
-        sqlite3.SQLITE_NOMEM,
-        sqlite3.SQLITE_READONLY,
-        sqlite3.SQLITE_IOERR,
-        sqlite3.SQLITE_CORRUPT,
-        sqlite3.SQLITE_FULL,
-        sqlite3.SQLITE_CANTOPEN,
-        sqlite3.SQLITE_PROTOCOL,
-        sqlite3.SQLITE_NOTADB,
-    }
-)
 
 
 class CommitObserver(Protocol):
@@ -57,32 +39,11 @@ class CommitObserver(Protocol):
     def failed(self, transactions: int) -> None: ...
 
 
-@dataclass(slots=True)
-class _Unit:
-    work: Callable[[sqlite3.Connection], Any]
-    future: asyncio.Future[Any]
-    label: str
-    single_statement: bool
-    insert: RowInsert | None = None  # set for a row append the writer may merge
-    row: tuple[Any, ...] = ()
-
-
-_Outcome = tuple[asyncio.Future[Any], Any, BaseException | None]
-
-
 class _Stop:
     """Queued after the last unit: the thread commits what precedes it, then exits."""
 
 
 _STOP: Final = _Stop()
-
-
-def is_fatal(error: BaseException) -> bool:
-    """Whether an error means the database can no longer be written (rather than one bad unit)."""
-    if isinstance(error, MemoryError):
-        return True
-    code = getattr(error, "sqlite_errorcode", None)
-    return isinstance(error, sqlite3.Error) and code is not None and code & 0xFF in _FATAL_CODES
 
 
 class GroupWriter:
@@ -103,7 +64,11 @@ class GroupWriter:
         self._loop = loop
         self._observers = tuple(observers)
         self._max_group = max_group
-        self._queue: queue.SimpleQueue[_Unit | _Stop] = queue.SimpleQueue()
+        # Loop side: units submitted during this turn of the loop, handed over in one batch.
+        self._pending: list[Unit] = []
+        self._queue: queue.SimpleQueue[list[Unit] | _Stop] = queue.SimpleQueue()
+        self._backlog: list[Unit] = []  # writer side: taken from the queue, beyond max_group
+        self._units = UnitRunner(path)
         self._failure: str | None = None
         self._failed = asyncio.Event()  # set on the loop once the writer has failed
         self._closing = False
@@ -131,6 +96,7 @@ class GroupWriter:
         """Refuse new work, commit everything already submitted, close the connection."""
         if not self._closing:
             self._closing = True
+            self._hand_over()
             self._queue.put(_STOP)
         if not self._thread.is_alive() and not self._started.done():
             return  # never started
@@ -145,32 +111,41 @@ class GroupWriter:
 
         `single_statement` skips the savepoint: a single SQL statement is atomic by itself.
         """
-        return self._enqueue(_Unit(work, self._loop.create_future(), label, single_statement))
+        return self._enqueue(WorkUnit(self._loop.create_future(), work, label, single_statement))
 
     def submit_row(
         self, insert: RowInsert, row: tuple[Any, ...], *, label: str
     ) -> asyncio.Future[int]:
         """Queue one row to append; the future resolves with its rowid once it is durable."""
-        sql = insert.sql(1)
-        return self._enqueue(
-            _Unit(
-                lambda c: c.execute(sql, row).lastrowid,
-                self._loop.create_future(),
-                label,
-                single_statement=True,
-                insert=insert,
-                row=row,
-            )
-        )
+        return self._enqueue(RowsUnit(self._loop.create_future(), insert, (row,), label, False))
 
-    def _enqueue(self, unit: _Unit) -> asyncio.Future[Any]:
+    def submit_rows(
+        self, insert: RowInsert, rows: Sequence[tuple[Any, ...]], *, label: str
+    ) -> asyncio.Future[list[int]]:
+        """Queue rows to append all or none; resolves with their rowids once they are durable."""
+        return self._enqueue(RowsUnit(self._loop.create_future(), insert, rows, label, True))
+
+    def _enqueue(self, unit: Unit) -> asyncio.Future[Any]:
         if self._failure is not None or self._closing:
             reason = self._failure or f"journal {self._path} is closed; no write is accepted"
             unit.future.set_exception(JournalWriteFailed(reason))
             self._notify_failed(1)
         else:
-            self._queue.put(unit)
+            pending = self._pending
+            pending.append(unit)
+            if len(pending) == 1:
+                self._loop.call_soon(self._hand_over)
         return unit.future
+
+    def _hand_over(self) -> None:
+        """Queue this turn's units in one batch: the writer wakes once, after the loop's turn.
+
+        Waking it at the first unit would make it wait for the GIL while the loop still runs,
+        then take only part of the turn's units (one more commit, one more wake-up).
+        """
+        if self._pending:
+            batch, self._pending = self._pending, []
+            self._queue.put(batch)
 
     # --- the writer thread ---------------------------------------------------------------
 
@@ -195,29 +170,35 @@ class GroupWriter:
             self._stopped.set_result(None)
 
     def _serve(self, conn: sqlite3.Connection) -> None:
+        stopping = False
         while True:
-            group, stop = self._take_group()
-            if group:
-                self._run_group(conn, group)
-            if stop:
-                return
+            if not self._backlog:
+                if stopping:
+                    return
+                batch = self._queue.get()
+                if type(batch) is _Stop:
+                    return
+                self._backlog = batch  # type: ignore[assignment]
+            stopping = self._take_waiting() or stopping
+            group = self._backlog
+            if len(group) > self._max_group:
+                self._backlog = group[self._max_group :]
+                group = group[: self._max_group]
+            else:
+                self._backlog = []
+            self._run_group(conn, group)
 
-    def _take_group(self) -> tuple[list[_Unit], bool]:
-        first = self._queue.get()
-        if isinstance(first, _Stop):
-            return [], True
-        group = [first]
-        while len(group) < self._max_group:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if isinstance(item, _Stop):
-                return group, True
-            group.append(item)
-        return group, False
+    def _take_waiting(self) -> bool:
+        """Add the batches already queued to the backlog (up to max_group); True at the stop."""
+        waiting, backlog = self._queue, self._backlog
+        while len(backlog) < self._max_group and not waiting.empty():
+            batch = waiting.get_nowait()  # only this thread takes: not empty stays not empty
+            if type(batch) is _Stop:
+                return True
+            backlog.extend(batch)  # type: ignore[arg-type]
+        return False
 
-    def _run_group(self, conn: sqlite3.Connection, group: list[_Unit]) -> None:
+    def _run_group(self, conn: sqlite3.Connection, group: list[Unit]) -> None:
         if self._failure is not None:
             try:
                 self._notify_failed(len(group))
@@ -227,7 +208,7 @@ class GroupWriter:
         started = perf_counter()
         try:
             conn.execute("BEGIN IMMEDIATE")
-            outcomes = self._run_units(conn, group)
+            outcomes = self._units.run(conn, group)
             conn.execute("COMMIT")
         except Exception as e:  # only what makes the whole group unwritable gets here
             self._fail_group(conn, group, e)
@@ -239,67 +220,7 @@ class GroupWriter:
         finally:
             self._settle(outcomes)
 
-    def _run_units(self, conn: sqlite3.Connection, group: list[_Unit]) -> list[_Outcome]:
-        outcomes: list[_Outcome] = []
-        start = 0
-        while start < len(group):
-            insert = group[start].insert
-            end = start + 1
-            if insert is None:
-                outcomes.append(self._run_unit(conn, group[start]))
-            else:
-                while end < len(group) and group[end].insert is insert:
-                    end += 1
-                for chunk in chunks(group[start:end]):
-                    outcomes.extend(self._run_rows(conn, insert, chunk))
-            start = end
-        return outcomes
-
-    def _run_rows(
-        self, conn: sqlite3.Connection, insert: RowInsert, units: Sequence[_Unit]
-    ) -> list[_Outcome]:
-        if len(units) == 1:
-            return [self._run_unit(conn, units[0])]
-        params = [value for unit in units for value in unit.row]
-        try:
-            last = conn.execute(insert.sql(len(units)), params).lastrowid
-        except Exception as e:
-            if is_fatal(e) or not conn.in_transaction:
-                raise
-            # The statement wrote nothing; row by row, only the culprit fails.
-            return [self._run_unit(conn, unit) for unit in units]
-        assert last is not None
-        first = last - len(units) + 1  # a multi-row insert assigns consecutive rowids
-        return [(unit.future, first + k, None) for k, unit in enumerate(units)]
-
-    def _run_unit(self, conn: sqlite3.Connection, unit: _Unit) -> _Outcome:
-        if unit.single_statement:
-            try:
-                return unit.future, unit.work(conn), None
-            except Exception as e:
-                return unit.future, None, self._refusal(conn, unit, e)
-        conn.execute("SAVEPOINT unit")
-        try:
-            value = unit.work(conn)
-        except Exception as e:
-            error = self._refusal(conn, unit, e)
-            conn.execute("ROLLBACK TO unit")
-            conn.execute("RELEASE unit")
-            return unit.future, None, error
-        conn.execute("RELEASE unit")
-        return unit.future, value, None
-
-    def _refusal(self, conn: sqlite3.Connection, unit: _Unit, error: Exception) -> Exception:
-        """The error one unit's caller sees; re-raises errors that doom the whole group."""
-        if is_fatal(error) or not conn.in_transaction:
-            raise error
-        if isinstance(error, LyradError) or not isinstance(error, sqlite3.Error):
-            return error
-        refused = JournalError(f"journal {self._path}: {unit.label} refused: {error}")
-        refused.__cause__ = error
-        return refused
-
-    def _fail_group(self, conn: sqlite3.Connection, group: list[_Unit], error: Exception) -> None:
+    def _fail_group(self, conn: sqlite3.Connection, group: list[Unit], error: Exception) -> None:
         if conn.in_transaction:
             # If this fails too, SQLite rolls back when the connection next touches the file.
             with contextlib.suppress(sqlite3.Error):
@@ -309,7 +230,7 @@ class GroupWriter:
             f"journal {self._path}: write failed ({name}: {error}); "
             "no further writes are accepted, trading must halt"
         )
-        failures: list[_Outcome] = []
+        failures: list[Outcome] = []
         for unit in group:
             failure = JournalWriteFailed(str(self._failure))
             failure.__cause__ = error
@@ -325,14 +246,14 @@ class GroupWriter:
             self._loop.call_soon_threadsafe(self._failed.set)
 
     def _refuse_leftovers(self) -> None:
-        leftovers: list[_Unit] = []
+        leftovers, self._backlog = self._backlog, []
         while True:
             try:
-                item = self._queue.get_nowait()
+                batch = self._queue.get_nowait()
             except queue.Empty:
                 break
-            if isinstance(item, _Unit):
-                leftovers.append(item)
+            if not isinstance(batch, _Stop):
+                leftovers.extend(batch)
         if leftovers:
             reason = self._failure or f"journal {self._path} is closed"
             self._settle([(u.future, None, JournalWriteFailed(reason)) for u in leftovers])
@@ -341,12 +262,12 @@ class GroupWriter:
         for observer in self._observers:
             observer.failed(transactions)
 
-    def _settle(self, outcomes: list[_Outcome]) -> None:
+    def _settle(self, outcomes: list[Outcome]) -> None:
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
             self._loop.call_soon_threadsafe(_settle_on_loop, outcomes)
 
 
-def _settle_on_loop(outcomes: list[_Outcome]) -> None:
+def _settle_on_loop(outcomes: list[Outcome]) -> None:
     for future, value, error in outcomes:
         if future.cancelled():
             continue

@@ -12,9 +12,9 @@ from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Balance, Fill, Position
 from lyrad.journal import codec, queries
 from lyrad.journal.accounting import balances_after_fill, fill_assets
-from lyrad.journal.codec import Details, JsonValue, Row
+from lyrad.journal.codec import Details, JsonValue
 from lyrad.journal.errors import DuplicateOrder, InconsistentFill, UnknownOrder
-from lyrad.journal.rows import RowInsert, chunks
+from lyrad.journal.rows import RowInsert
 
 EVENT_ROW = RowInsert("events", ("ts_ms", "kind", "venue", "client_order_id", "payload"))
 _INSERT_EVENT = EVENT_ROW.sql(1)
@@ -56,17 +56,6 @@ def append_event(
     seq = conn.execute(_INSERT_EVENT, (ts_ms, kind, venue, client_order_id, payload)).lastrowid
     assert seq is not None
     return seq
-
-
-def append_events(conn: sqlite3.Connection, rows: Sequence[Row]) -> list[int]:
-    """Append events (rows of EVENT_ROW) with as few statements as possible; their seqs."""
-    seqs: list[int] = []
-    for chunk in chunks(rows):
-        params = [value for row in chunk for value in row]
-        last = conn.execute(EVENT_ROW.sql(len(chunk)), params).lastrowid
-        assert last is not None
-        seqs.extend(range(last - len(chunk) + 1, last + 1))  # consecutive rowids
-    return seqs
 
 
 def insert_order(conn: sqlite3.Connection, order: Order, ts_ms: int, payload: str) -> None:
