@@ -1,9 +1,12 @@
 """Order path: intent -> acknowledged through lyrad, beside a raw ccxt `create_order`.
 
 Subject: `OrderExecutor.submit` (gate, client id, journal `pending_submit` at synchronous=FULL,
-`CcxtAdapter` with its limiter and exact parsing, journal of the outcome) against an
-in-process `SimServer`. Baseline: the same ccxt binance client's `create_order` against the
-same sim, in the same run, alternating rounds. Orders rest far below the market.
+`CcxtAdapter` with its limiter and exact parsing; the caller is answered at the venue's
+acknowledgement, the outcome's journal write follows and its CPU is counted) against an
+in-process `SimServer`. Baseline: a ccxt binance client's `create_order` against the same sim,
+in the same run, alternating rounds, sending the same request (a client order id, GTC, the
+FULL answer) so that the venue's own work is equal on both sides. Orders rest far below the
+market.
 
 Targets (issue 4): added p50 <= one fsync + 0.5 ms; added CPU <= 50 us per order beyond the
 journal. The journal's own CPU per order is measured alone (insert + transition, no venue).
@@ -12,6 +15,7 @@ journal. The journal's own CPU per order is measured alone (insert + transition,
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import statistics
 import tempfile
@@ -27,6 +31,7 @@ from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Market, OrderType, Side, TimeInForce
 from lyrad.journal.journal import Journal
 from lyrad.logging import configure_logging
+from lyrad.runtime.heap import freeze_long_lived
 from lyrad.security.redaction import Redactor
 from lyrad.trading.executor import OrderExecutor
 from lyrad.trading.gate import BasicGate
@@ -107,16 +112,21 @@ async def run(directory: Path) -> None:
             on_ambiguous=lambda venue: None,
         )
         raw = stack.raw
+        boot = os.getpid()
+        rounds = itertools.count()
         async with asyncio.TaskGroup() as tg:
             executor.bind(tg)
             await executor.load()
+            freeze_long_lived()  # as the daemon does once ready; both sides share the process
 
             async def lyrad_one(i: int) -> None:
                 result = await executor.submit(resting_intent(executor.new_intent_id("bench")))
                 assert result.accepted, result
 
             async def raw_one(i: int) -> None:
-                await raw.create_order("BTC/USDT", "limit", "buy", str(AMOUNT), str(PRICE))
+                # The same request as lyrad sends: its own client order id, GTC.
+                params = {"clientOrderId": f"raw-{boot}-{i}-{next(rounds)}", "timeInForce": "GTC"}
+                await raw.create_order("BTC/USDT", "limit", "buy", str(AMOUNT), str(PRICE), params)
 
             best: dict[str, tuple[list[float], float]] = {}
             for _ in range(ROUNDS):

@@ -16,6 +16,7 @@ from lyrad.config.reload import plan_reload
 from lyrad.config.settings import Settings
 from lyrad.metrics import DaemonMetrics
 from lyrad.runtime.component import ComponentSpec, dependency_order
+from lyrad.runtime.heap import freeze_long_lived
 from lyrad.runtime.sdnotify import SdNotifier
 from lyrad.runtime.signals import SignalIntents
 from lyrad.runtime.supervisor import StartupFailed, Supervisor
@@ -87,6 +88,7 @@ class Daemon:
                 return Outcome.FAILED
             self._notifier.ready("trading: " + ", ".join(self._supervisor.names()))
             log.info("daemon_ready", components=self._supervisor.names())
+            _freeze_heap()
             async with asyncio.TaskGroup() as tg:
                 watchdog = tg.create_task(self._watchdog(), name="watchdog")
                 outcome = await self._serve()
@@ -144,6 +146,8 @@ class Daemon:
         self._metrics.config_last_reload_success.set(time.time())
         log.info("config_reloaded", changed=sorted(plan.changed), refused=list(plan.refused))
         self._notifier.ready("configuration reloaded")
+        if plan.changed:
+            _freeze_heap()  # the restarted components' objects are long-lived too
         message = "applied" + (
             f"; needs a restart: {', '.join(plan.refused)}" if plan.refused else ""
         )
@@ -193,3 +197,8 @@ class Daemon:
             forcer = tg.create_task(force_on_second_signal())
             await self._supervisor.stop_all()
             forcer.cancel()
+
+
+def _freeze_heap() -> None:
+    heap = freeze_long_lived()
+    log.info("heap_frozen", objects=heap.objects, collect_ms=heap.collect_ms)

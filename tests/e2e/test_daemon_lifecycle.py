@@ -57,6 +57,10 @@ def test_lifecycle_under_systemd(tmp_path: Path) -> None:
         for family in FAMILIES:
             assert f"\n{family}" in metrics, family
         assert daemon.metric("lyrad_component_up", 'component="http"') == 1.0
+        # Once ready, the start-up heap is out of the collector's way.
+        frozen = [json.loads(line) for line in daemon.log().splitlines() if "heap_frozen" in line]
+        assert frozen
+        assert frozen[0]["objects"] > 10_000
 
         # An invalid file is refused: the daemon keeps serving on the old config.
         config_path = tmp_path / "lyrad.toml"
