@@ -432,6 +432,9 @@ class CcxtAdapter:
         return raw
 
     async def _admit(self, endpoint: Endpoint, weight: int, orders: int) -> Ticket:
+        admitted = self._limiter.try_acquire(weight, orders=orders)
+        if admitted is not None:
+            return admitted  # the common case: no queue, no timer
         # A write held back too long is refused as certainly unsent, rather than left to the
         # caller's own timeout, after which nobody could tell whether it had been sent.
         if not endpoint.is_write:

@@ -110,6 +110,12 @@ class WeightedRateLimiter:
     def paused_for_s(self) -> float:
         return max(0, self._paused_until_ms - self._now_ms()) / 1000
 
+    def try_acquire(self, weight: int, *, orders: int = 0) -> Ticket | None:
+        """Charge the request now if it fits and nobody waits ahead of it; else None."""
+        if self._waiting or self._wait_ms(self._now_ms(), weight, orders) > 0:
+            return None
+        return self._charge(weight, orders)
+
     async def acquire(self, weight: int, *, orders: int = 0) -> Ticket:
         """Wait until the request fits every window (and no pause is on), then charge it."""
         for state in self._windows:

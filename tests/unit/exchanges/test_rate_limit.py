@@ -190,3 +190,20 @@ async def test_waiting_counts_the_callers_held_back() -> None:
         await asyncio.sleep(0)
         assert limits.waiting == 1
     assert limits.waiting == 0
+
+
+async def test_try_acquire_charges_what_fits_and_never_jumps_the_queue() -> None:
+    clock = FakeClock(START_MS)
+    limits = limiter(clock)
+    for _ in range(40):
+        assert limits.try_acquire(20) is not None
+    assert limits.used("weight_1m") == 800
+    assert limits.try_acquire(20) is None  # over budget: nothing charged
+    assert limits.used("weight_1m") == 800
+    waiter = asyncio.ensure_future(limits.acquire(20))
+    await asyncio.sleep(0)
+    assert limits.waiting == 1
+    clock.now_ms = (START_MS // MINUTE_MS + 1) * MINUTE_MS  # a fresh window, but one waits
+    assert limits.try_acquire(20) is None
+    await waiter
+    assert limits.used("weight_1m") == 20
