@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Balance, Fill, OrderType, Position, Side, TimeInForce
@@ -86,10 +87,30 @@ def optional_decimal(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+E = TypeVar("E", bound=Enum)
+
+
+def _members(kind: type[E]) -> Callable[[str], E]:
+    """`kind(value)` through a dict: an enum call costs a microsecond, a row has four."""
+    by_value: dict[str, E] = {member.value: member for member in kind}
+
+    def member(value: str) -> E:
+        found = by_value.get(value)
+        return kind(value) if found is None else found  # kind(value) raises for a stranger
+
+    return member
+
+
+_side = _members(Side)
+_order_type = _members(OrderType)
+_time_in_force = _members(TimeInForce)
+_order_state = _members(OrderState)
+
 ORDER_COLUMNS = (
     "client_order_id, intent_id, venue, symbol, side, type, amount, price, time_in_force, "
     "state, created_ms, updated_ms, venue_order_id, filled, cost, fee, fee_currency, reason"
 )
+_ORDER_KEYS = tuple(ORDER_COLUMNS.split(", "))
 
 
 def order_params(o: Order) -> Row:
@@ -121,26 +142,25 @@ def order_from_row(r: Row) -> Order:
         intent_id=r[1],
         venue=r[2],
         symbol=r[3],
-        side=Side(r[4]),
-        type=OrderType(r[5]),
-        amount=decimal(r[6]),
-        price=optional_decimal(r[7]),
-        time_in_force=TimeInForce(r[8]),
-        state=OrderState(r[9]),
+        side=_side(r[4]),
+        type=_order_type(r[5]),
+        amount=Decimal(r[6]),
+        price=None if r[7] is None else Decimal(r[7]),
+        time_in_force=_time_in_force(r[8]),
+        state=_order_state(r[9]),
         created_ms=r[10],
         updated_ms=r[11],
         venue_order_id=r[12],
-        filled=decimal(r[13]),
-        cost=decimal(r[14]),
-        fee=decimal(r[15]),
+        filled=Decimal(r[13]),
+        cost=Decimal(r[14]),
+        fee=Decimal(r[15]),
         fee_currency=r[16],
         reason=r[17],
     )
 
 
 def order_json(o: Order) -> dict[str, JsonValue]:
-    columns = ORDER_COLUMNS.split(", ")
-    return dict(zip(columns, order_params(o), strict=True))
+    return dict(zip(_ORDER_KEYS, order_params(o), strict=True))
 
 
 FILL_COLUMNS = (
@@ -174,7 +194,7 @@ def fill_from_row(r: Row) -> Fill:
         client_order_id=r[2],
         venue_order_id=r[3],
         symbol=r[4],
-        side=Side(r[5]),
+        side=_side(r[5]),
         price=decimal(r[6]),
         amount=decimal(r[7]),
         cost=decimal(r[8]),

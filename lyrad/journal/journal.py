@@ -18,6 +18,7 @@ from lyrad.domain.errors import JournalError, JournalWriteFailed
 from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Balance, Fill, Position
 from lyrad.journal import codec, queries, schema, writes
+from lyrad.journal.cache import OrderCache
 from lyrad.journal.codec import Details, JournalEvent, NewEvent
 from lyrad.journal.metrics import JournalMetrics
 from lyrad.journal.reader import Reader
@@ -45,6 +46,7 @@ class Journal:
         self._writer = writer
         self._reader = reader
         self._clock = clock
+        self._orders = OrderCache()  # used by the writer thread only, inside units
 
     @classmethod
     @asynccontextmanager
@@ -101,8 +103,9 @@ class Journal:
         """Journal a new order (normally `pending_submit`); send it only once this resolves."""
         payload = codec.dump_json(codec.order_json(order))
         now = self._clock()
+        orders = self._orders
         return self._writer.submit(
-            lambda c: writes.insert_order(c, order, now, payload), label="insert_order"
+            lambda c: writes.insert_order(c, orders, order, now, payload), label="insert_order"
         )
 
     def transition_order(
@@ -124,9 +127,10 @@ class Journal:
         extra = dict(details or {})
         codec.dump_json(extra)  # refuse what cannot be journaled here, not in the writer
         now = self._clock()
+        orders = self._orders
         return self._writer.submit(
             lambda c: writes.transition_order(
-                c, client_order_id, state, now, venue_order_id, reason, kind, extra
+                c, orders, client_order_id, state, now, venue_order_id, reason, kind, extra
             ),
             label="transition_order",
         )
@@ -140,8 +144,10 @@ class Journal:
         in the symbol's quote. Raises UnknownOrder, InconsistentFill, IllegalTransition.
         """
         now = self._clock()
+        orders = self._orders
         return self._writer.submit(
-            lambda c: writes.apply_fill(c, fill, now, fee_currency_price), label="apply_fill"
+            lambda c: writes.apply_fill(c, orders, fill, now, fee_currency_price),
+            label="apply_fill",
         )
 
     def replace_balances(self, venue: str, balances: Iterable[Balance]) -> asyncio.Future[None]:

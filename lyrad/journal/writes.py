@@ -12,13 +12,17 @@ from lyrad.domain.orders import Order, OrderState
 from lyrad.domain.values import Balance, Fill, Position
 from lyrad.journal import codec, queries
 from lyrad.journal.accounting import balances_after_fill, fill_assets
+from lyrad.journal.cache import OrderCache
 from lyrad.journal.codec import Details, JsonValue
 from lyrad.journal.errors import DuplicateOrder, InconsistentFill, UnknownOrder
 from lyrad.journal.rows import RowInsert
 
 EVENT_ROW = RowInsert("events", ("ts_ms", "kind", "venue", "client_order_id", "payload"))
 _INSERT_EVENT = EVENT_ROW.sql(1)
-_INSERT_ORDER = f"INSERT INTO orders ({codec.ORDER_COLUMNS}) VALUES ({', '.join('?' * 18)})"
+_INSERT_ORDER = (
+    f"INSERT INTO orders ({codec.ORDER_COLUMNS}) VALUES ({', '.join('?' * 18)}) "
+    "ON CONFLICT (client_order_id) DO NOTHING"
+)
 _UPDATE_ORDER = (
     "UPDATE orders SET state = ?, updated_ms = ?, venue_order_id = ?, filled = ?, cost = ?, "
     "fee = ?, fee_currency = ?, reason = ? WHERE client_order_id = ?"
@@ -58,15 +62,18 @@ def append_event(
     return seq
 
 
-def insert_order(conn: sqlite3.Connection, order: Order, ts_ms: int, payload: str) -> None:
-    if queries.get_order(conn, order.client_order_id) is not None:
+def insert_order(
+    conn: sqlite3.Connection, orders: OrderCache, order: Order, ts_ms: int, payload: str
+) -> None:
+    if conn.execute(_INSERT_ORDER, codec.order_params(order)).rowcount == 0:  # no read first
         raise DuplicateOrder(f"order {order.client_order_id} is already journaled")
-    conn.execute(_INSERT_ORDER, codec.order_params(order))
     append_event(conn, ts_ms, "order_created", order.venue, order.client_order_id, payload)
+    orders.put(order)
 
 
 def transition_order(
     conn: sqlite3.Connection,
+    orders: OrderCache,
     client_order_id: str,
     state: OrderState,
     ts_ms: int,
@@ -75,7 +82,7 @@ def transition_order(
     kind: str,
     details: Details,
 ) -> Order:
-    order = _require_order(conn, client_order_id)
+    order = _require_order(conn, orders, client_order_id)
     moved = order.transition(state, ts_ms, venue_order_id=venue_order_id, reason=reason)
     _update_order(conn, moved)
     payload: dict[str, JsonValue] = {
@@ -86,14 +93,19 @@ def transition_order(
         "reason": moved.reason,
     }
     append_event(conn, ts_ms, kind, moved.venue, client_order_id, codec.dump_json(payload))
+    orders.put(moved)
     return moved
 
 
 def apply_fill(
-    conn: sqlite3.Connection, fill: Fill, ts_ms: int, fee_currency_price: Decimal | None
+    conn: sqlite3.Connection,
+    orders: OrderCache,
+    fill: Fill,
+    ts_ms: int,
+    fee_currency_price: Decimal | None,
 ) -> bool:
     """Fill, order, position, balances and event together; False if the trade was applied."""
-    order = _require_order(conn, fill.client_order_id)
+    order = _require_order(conn, orders, fill.client_order_id)
     _check_belongs(order, fill)
     inserted = conn.execute(_INSERT_FILL, (*codec.fill_params(fill), ts_ms)).rowcount
     if inserted == 0:
@@ -110,6 +122,7 @@ def apply_fill(
     append_event(
         conn, ts_ms, "fill_applied", fill.venue, fill.client_order_id, codec.dump_json(payload)
     )
+    orders.put(filled)
     return True
 
 
@@ -132,8 +145,8 @@ def set_kv(
         append_event(conn, ts_ms, kind, None, None, payload)
 
 
-def _require_order(conn: sqlite3.Connection, client_order_id: str) -> Order:
-    order = queries.get_order(conn, client_order_id)
+def _require_order(conn: sqlite3.Connection, orders: OrderCache, client_order_id: str) -> Order:
+    order = orders.get(conn, client_order_id)
     if order is None:
         raise UnknownOrder(f"no order {client_order_id} in the journal")
     return order
