@@ -6,7 +6,7 @@ import asyncio
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import structlog
 
@@ -124,6 +124,8 @@ class OrderExecutor:
         return list(self._live.values())
 
     def is_inflight(self, client_order_id: str) -> bool:
+        if client_order_id in self._inflight:
+            return True
         return self._locks[client_order_id].locked() if client_order_id in self._locks else False
 
     async def submit(self, intent: OrderIntent) -> SubmitResult:
@@ -171,13 +173,19 @@ class OrderExecutor:
             updated_ms=now,
         )
         assert self._tg is not None, "executor used before it runs"
-        answered: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
-        task = self._tg.create_task(self._journal_and_send(order, time.monotonic(), answered))
+        started = time.monotonic()
         cid = order.client_order_id
+        # The write-ahead record is queued before control returns to the loop, and from here
+        # the order counts as in flight (the reconciler leaves it alone) and its intent as live.
+        written = self._journal.insert_order(order)
+        answered: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
+        task = self._tg.create_task(self._journal_and_send(order, started, written, answered))
         self._inflight[cid] = task
         task.add_done_callback(lambda _: self._inflight.pop(cid, None))
-        # Shielded: the caller may stop waiting; the send and its journaling go on.
-        return await asyncio.shield(answered)
+        if intent.intent_id:
+            self._live_intents[intent.intent_id] = cid
+        # A caller that stops waiting cancels only `answered`: the send and its journaling go on.
+        return await answered
 
     async def settled(self, client_order_id: str) -> None:
         """Wait until what the venue answered to `client_order_id` is journaled.
@@ -248,7 +256,11 @@ class OrderExecutor:
         return decision if isinstance(decision, Rejected) else None
 
     async def _journal_and_send(
-        self, order: Order, started: float, answered: asyncio.Future[SubmitResult]
+        self,
+        order: Order,
+        started: float,
+        written: Awaitable[None],
+        answered: asyncio.Future[SubmitResult],
     ) -> None:
         """Journal, send, answer the caller, journal the outcome: all under the order's lock.
 
@@ -259,8 +271,9 @@ class OrderExecutor:
         try:
             async with self.lock(order.client_order_id):
                 try:
-                    await self._journal.insert_order(order)
+                    await written
                 except JournalWriteFailed as e:
+                    self._live_intents.pop(order.intent_id, None)
                     self._halt(f"journal cannot write: {e}")
                     self._metrics.intents_rejected.labels(RejectReason.JOURNAL_FAILED.value).inc()
                     _answer(answered, SubmitResult(False, None, RejectReason.JOURNAL_FAILED.value))
@@ -323,6 +336,9 @@ class OrderExecutor:
         finally:
             self._metrics.order_ack_seconds.observe(time.monotonic() - started)
         _answer(answered, SubmitResult(True, cid))
+        # The caller goes first; the outcome's write then often shares a commit with the
+        # caller's next order instead of holding it up.
+        await asyncio.sleep(0)
         self.remember(await sync.apply(order, answer))
         log.debug(
             "order_acknowledged",
