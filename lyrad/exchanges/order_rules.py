@@ -36,9 +36,11 @@ def conform(
             raise OrderRejected(venue, "a market order cannot be post-only")
         if reference_price is not None:
             _check_notional(market, amount, reference_price)
-        return replace(request, amount=amount)
+        return request if _same(amount, request.amount) else replace(request, amount=amount)
     price = _price(market, request)
     _check_notional(market, amount, price)
+    if _same(amount, request.amount) and request.price is not None and _same(price, request.price):
+        return request  # already fitted (the executor rounds before journaling): no copy
     return replace(request, amount=amount, price=price)
 
 
@@ -87,3 +89,8 @@ def _check_notional(market: Market, amount: Decimal, price: Decimal) -> None:
             market.venue,
             f"max notional: {amount} × {price} = {notional} is above {market.max_cost}",
         )
+
+
+def _same(a: Decimal, b: Decimal) -> bool:
+    """Equal in value and in written form (0.3 and 0.3000 are not the same on the wire)."""
+    return a.compare_total(b) == 0
