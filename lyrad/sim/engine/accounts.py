@@ -29,6 +29,7 @@ class AccountState:
     """One account's money and orders; the house keeps no history of closed orders or trades."""
 
     __slots__ = (
+        "can_trade",
         "client_ids",
         "free",
         "is_house",
@@ -48,6 +49,7 @@ class AccountState:
         self.spec = spec
         self.name = spec.name
         self.is_house = is_house
+        self.can_trade = spec.can_trade
         self.maker_fee = spec.maker_fee
         self.taker_fee = spec.taker_fee
         self.free: dict[str, Decimal] = {asset: ZERO for asset in assets}

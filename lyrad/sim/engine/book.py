@@ -93,7 +93,7 @@ class BookSide:
             if limit is not None and (tick < limit if is_bid else tick > limit):
                 break
             level = self.levels[tick]
-            take = min(_available(level, owner), left)
+            take = min(_available(level, owner, left), left)
             left -= take
             quote += take * level[0].price
             if not left:
@@ -111,7 +111,7 @@ class BookSide:
             cap = ((budget - quote) // (price * step)) * step
             if not cap:
                 break
-            take = min(_available(level, owner), cap)
+            take = min(_available(level, owner, cap), cap)
             base += take
             quote += take * price
             if take == cap:
@@ -119,5 +119,16 @@ class BookSide:
         return base, quote
 
 
-def _available(level: deque[LiveOrder], owner: AccountState) -> Decimal:
-    return sum((o.remaining for o in level if o.owner is not owner), ZERO)
+def _available(level: deque[LiveOrder], owner: AccountState, wanted: Decimal) -> Decimal:
+    """What others rest at this level, summed only until it exceeds `wanted`.
+
+    The caller takes min(result, wanted): once the sum is above `wanted` the rest of the level
+    cannot change that, so deep levels are not summed (the exact value when it is not above).
+    """
+    total = ZERO
+    for order in level:
+        if order.owner is not owner:
+            total += order.remaining
+            if total > wanted:
+                break
+    return total

@@ -10,11 +10,11 @@ from types import MappingProxyType
 
 from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState
 from lyrad.sim.engine.arith import ZERO, exact_method, new_exact_context
-from lyrad.sim.engine.filters import check_request
+from lyrad.sim.engine.filters import check_client_order_id, check_limit, check_request
 from lyrad.sim.engine.liquidity import ladder, requote
 from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.members import CANCELED, MARKET
-from lyrad.sim.engine.orders import LiveOrder
+from lyrad.sim.engine.orders import OPEN_STATUSES, LiveOrder
 from lyrad.sim.engine.placement import place_limit, place_market
 from lyrad.sim.engine.queries import window
 from lyrad.sim.engine.specs import check_account, check_profile, check_symbol
@@ -149,16 +149,23 @@ class Engine:
     def _place_order(self, req: OrderRequest, now_ms: int) -> OrderSnapshot:
         market = self._markets.get(req.symbol) or self._market(req.symbol)
         account = self._users[req.account]
-        if not (market.is_trading and account.spec.can_trade):
+        if not (market.is_trading and account.can_trade):
             raise EngineRejection(RejectReason.TRADING_DISABLED, "trading is disabled")
-        tick = check_request(market.spec, req, market.reference)
         client_order_id = req.client_order_id
+        is_market = req.type is MARKET
+        if is_market:
+            check_request(market.spec, req, market.reference)
+            tick = 0
+        else:  # check_request's limit branch, called directly on the busiest path
+            if client_order_id is not None:
+                check_client_order_id(client_order_id)
+            tick = check_limit(market.spec, req)
         if client_order_id is None:
             # unique per account and symbol, because order ids are unique per symbol
             client_order_id = f"{self._client_id_prefix}{market.next_order_id}"
         else:
             account.check_client_id(market.symbol, client_order_id, now_ms)
-        if req.type is MARKET:
+        if is_market:
             return place_market(market, account, req, client_order_id, now_ms)
         return place_limit(market, account, req, tick, client_order_id, now_ms)
 
@@ -183,9 +190,15 @@ class Engine:
         client_order_id: str | None,
         now_ms: int,
     ) -> OrderSnapshot:
-        market = self._market(symbol)
-        order = self._find(self._users[account], symbol, order_id, client_order_id)
-        if not order.is_open:
+        market = self._markets.get(symbol) or self._market(symbol)
+        state = self._users[account]
+        if order_id is not None and client_order_id is None:  # the usual lookup, inlined
+            order = state.orders[symbol].get(order_id)
+            if order is None:
+                raise EngineRejection(RejectReason.UNKNOWN_ORDER, "order does not exist")
+        else:
+            order = self._find(state, symbol, order_id, client_order_id)
+        if order.status not in OPEN_STATUSES:
             raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
         market.close(order, CANCELED, now_ms)
         return order.snapshot()

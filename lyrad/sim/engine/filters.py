@@ -31,17 +31,24 @@ def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None
     faster than a Decimal.
     """
     cid = req.client_order_id
-    if cid is not None and (not 0 < len(cid) <= 36 or cid.strip(_CLIENT_ORDER_ID_CHARS)):
-        _invalid("client order id must match [.A-Z:/a-z0-9_-]{1,36}")
+    if cid is not None:
+        check_client_order_id(cid)
     if req.type is MARKET:
         _check_market_shape(req)
         _check_market_filters(spec, req, reference)
         return 0
-    return _check_limit(spec, req)
+    return check_limit(spec, req)
 
 
-def _check_limit(spec: SymbolSpec, req: OrderRequest) -> int:
-    """LIMIT and LIMIT_MAKER: shape, then PRICE_FILTER, LOT_SIZE and NOTIONAL."""
+def check_client_order_id(cid: str) -> None:
+    """Binance's newClientOrderId rule (INVALID_PARAMETER)."""
+    if not 0 < len(cid) <= 36 or cid.strip(_CLIENT_ORDER_ID_CHARS):
+        _invalid("client order id must match [.A-Z:/a-z0-9_-]{1,36}")
+
+
+def check_limit(spec: SymbolSpec, req: OrderRequest) -> int:
+    """check_request for LIMIT and LIMIT_MAKER after the client id: shape, then PRICE_FILTER,
+    LOT_SIZE and NOTIONAL; the price's tick index."""
     price, qty = req.price, req.quantity
     if price is None or qty is None:
         _invalid("price and quantity are required")

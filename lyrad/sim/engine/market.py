@@ -7,6 +7,7 @@ order is expired (status EXPIRED, its funds unlocked) and matching continues beh
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import deque
 from decimal import Decimal
 
@@ -91,8 +92,15 @@ class Market:
             order.locked -= amount
 
     def rest(self, order: LiveOrder) -> None:
-        """Put an open order in the book."""
-        (self.bids if order.is_buy else self.asks).add(order)
+        """Put an open order in the book (BookSide.add inlined: every resting order passes)."""
+        side = self.bids if order.is_buy else self.asks
+        tick = order.tick
+        level = side.levels.get(tick)
+        if level is None:
+            side.levels[tick] = deque((order,))
+            insort(side.ticks, tick)
+        else:
+            level.append(order)
         order.owner.open_orders[self.symbol][order.order_id] = order
         self.last_update_id += 1
 
@@ -112,14 +120,32 @@ class Market:
 
     def close(self, order: LiveOrder, status: OrderStatus, now_ms: int) -> None:
         """Take an open order out of the book with `status`, unlocking what it holds."""
-        (self.bids if order.is_buy else self.asks).remove(order)
-        self._retire(order, status, now_ms)
+        side = self.bids if order.is_buy else self.asks
+        tick = order.tick
+        level = side.levels[tick]
+        level.remove(order)
+        if not level:
+            side.drop_level(tick)
+        # _retire inlined: every cancel passes here
+        order.status = status
+        order.update_time_ms = now_ms
+        owner = order.owner
+        amount = order.locked
+        if amount:
+            asset = order.asset
+            owner.locked[asset] -= amount
+            owner.free[asset] += amount
+            order.locked -= amount
+        del owner.open_orders[self.symbol][order.order_id]
         self.last_update_id += 1
 
     def crosses(self, is_buy: bool, tick: int) -> bool:
         """Whether a limit order at price index `tick` would take liquidity now."""
-        best = (self.asks if is_buy else self.bids).best()
-        return best is not None and (tick >= best if is_buy else tick <= best)
+        if is_buy:
+            ticks = self.asks.ticks
+            return bool(ticks) and tick >= ticks[0]
+        ticks = self.bids.ticks
+        return bool(ticks) and tick <= ticks[-1]
 
     def tick_of(self, price: Decimal) -> int:
         """Index of an on-grid `price` on the tick grid (as filters.check_request returns)."""
@@ -128,7 +154,12 @@ class Market:
     def _retire(self, order: LiveOrder, status: OrderStatus, now_ms: int) -> None:
         order.status = status
         order.update_time_ms = now_ms
-        self.release(order)
+        amount = order.locked
+        if amount:  # release(order), inlined: every cancel and filled maker passes here
+            owner, asset = order.owner, order.asset
+            owner.locked[asset] -= amount
+            owner.free[asset] += amount
+            order.locked -= amount
         del order.owner.open_orders[self.symbol][order.order_id]
 
     # ---- matching --------------------------------------------------------------------

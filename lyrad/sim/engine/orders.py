@@ -19,7 +19,7 @@ from lyrad.sim.engine.types import (
 if TYPE_CHECKING:
     from lyrad.sim.engine.accounts import AccountState
 
-_OPEN = frozenset({NEW, PARTIALLY_FILLED})
+OPEN_STATUSES = frozenset({NEW, PARTIALLY_FILLED})
 _build_snapshot = builder(OrderSnapshot)
 
 
@@ -88,7 +88,7 @@ class LiveOrder:
 
     @property
     def is_open(self) -> bool:
-        return self.status in _OPEN
+        return self.status in OPEN_STATUSES
 
     def snapshot(self, fills: tuple[Fill, ...] = ()) -> OrderSnapshot:
         """The public view of this order now, carrying `fills`."""

@@ -23,6 +23,7 @@ from lyrad.sim.engine.types import (
     OrderRequest,
     OrderSnapshot,
     RejectReason,
+    TimeInForce,
 )
 
 
@@ -38,26 +39,34 @@ def place_limit(
     price, qty = req.price, req.quantity
     if price is None or qty is None:  # never, after validation
         raise EngineRejection(RejectReason.INVALID_PARAMETER, "price and quantity are required")
-    is_buy = req.side is BUY
+    side = req.side
+    is_buy = side is BUY
+    # Market.crosses inlined, as the lock below: every limit order passes here
     if is_buy:
         need, asset = price * qty, market.quote
+        ticks = market.asks.ticks
+        crosses = bool(ticks) and tick >= ticks[0]
     else:
         need, asset = qty, market.base
-    if account.free[asset] < need:
+        ticks = market.bids.ticks
+        crosses = bool(ticks) and tick <= ticks[-1]
+    free = account.free
+    if free[asset] < need:
         raise _insufficient(asset)
-    is_maker_only = req.type is LIMIT_MAKER
-    if is_maker_only and market.crosses(is_buy, tick):
+    order_type = req.type
+    if crosses and order_type is LIMIT_MAKER:
         raise EngineRejection(RejectReason.WOULD_MATCH, "order would immediately match and take")
     tif = req.time_in_force or GTC
+    symbol = market.symbol
     order_id = market.next_order_id
     market.next_order_id = order_id + 1
     order = LiveOrder(
         order_id,
         client_order_id,
         account,
-        market.symbol,
-        req.side,
-        req.type,
+        symbol,
+        side,
+        order_type,
         tif,
         price,
         tick,
@@ -66,22 +75,39 @@ def place_limit(
         now_ms,
         asset,
     )
-    account.remember(order)
-    fills: list[Fill] = []
+    # AccountState.remember, inlined: the account is a user's (the house quotes elsewhere)
+    account.orders[symbol][order_id] = order
+    account.client_ids[symbol][client_order_id] = order
     if tif is FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
         order.status = EXPIRED  # all or nothing: nothing
         return order.snapshot(())
-    market.lock(order, need)
-    if not is_maker_only:
-        market.take(order, tick, now_ms, fills)
+    free[asset] -= need
+    account.locked[asset] += need
+    order.locked += need
+    if not crosses:
+        # What Market.take does when the best opposite price is out of reach: only count
+        # the book update (a LIMIT_MAKER never takes, so counts nothing).
+        if order_type is not LIMIT_MAKER:
+            market.last_update_id += 1
+        return _finish_untouched(market, order, tif)
+    fills: list[Fill] = []
+    market.take(order, tick, now_ms, fills)
     if tif is not GTC:
         order.status = EXPIRED if order.remaining else FILLED
         market.release(order)
-    elif order.executed_qty:
-        market.rest_or_finish(order)
     else:
-        market.rest(order)  # untouched: rests as placed, NEW, its lock exact
+        market.rest_or_finish(order)
     return order.snapshot(tuple(fills))
+
+
+def _finish_untouched(market: Market, order: LiveOrder, tif: TimeInForce) -> OrderSnapshot:
+    """A limit order that traded nothing: GTC rests as placed (NEW, lock exact), else expires."""
+    if tif is GTC:
+        market.rest(order)
+    else:
+        order.status = EXPIRED
+        market.release(order)
+    return order.snapshot(())
 
 
 def place_market(
