@@ -170,7 +170,8 @@ class Journal:
         details: Details | None = None,
     ) -> asyncio.Future[int]:
         """Append an event to the log; resolves with its sequence number."""
-        row = (self._clock(), kind, venue, client_order_id, codec.dump_json(details or {}))
+        payload = codec.dump_json(details) if details else "{}"
+        row = (self._clock(), kind, venue, client_order_id, payload)
         return self._writer.submit_row(writes.EVENT_ROW, row, label="record_event")
 
     def record_events(self, events: Iterable[NewEvent]) -> asyncio.Future[list[int]]:

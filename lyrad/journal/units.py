@@ -12,13 +12,39 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any, Final
 
 from lyrad.domain.errors import JournalError, LyradError
 from lyrad.journal.rows import RowInsert, chunk_sizes
 
-Outcome = tuple[asyncio.Future[Any], Any, BaseException | None]
+
+class Settlement:
+    """What a group's callers get: `futures[i]` resolves with `values[i]`; `failed` fail."""
+
+    __slots__ = ("failed", "futures", "values")
+
+    def __init__(self) -> None:
+        self.futures: list[asyncio.Future[Any]] = []  # resolved with values[i]
+        self.values: list[Any] = []
+        self.failed: list[tuple[asyncio.Future[Any], BaseException]] = []
+
+    def fail_all(
+        self, futures: Sequence[asyncio.Future[Any]], error: Callable[[], Exception]
+    ) -> None:
+        """Every future fails (each with its own exception object)."""
+        self.failed.extend((future, error()) for future in futures)
+
+    def settle(self) -> None:
+        """Resolve every future not cancelled by its caller; call on the loop."""
+        for future, value in zip(self.futures, self.values, strict=True):
+            if not future.cancelled():
+                future.set_result(value)
+        for future, error in self.failed:
+            if not future.cancelled():
+                future.set_exception(error)
+
 
 # Primary result codes after which the connection cannot be trusted to write: the journal fails.
 _FATAL_CODES: Final = frozenset(
@@ -58,7 +84,8 @@ class WorkUnit:
 
 
 class RowsUnit:
-    """Rows to append; resolves with the rowid of its one row, or (`many`) the list of rowids."""
+    """Rows to append: `rows` is one row (resolves with its rowid) or, if `many`, a sequence of
+    rows (resolves with the list of their rowids)."""
 
     __slots__ = ("future", "insert", "label", "many", "rows")
 
@@ -66,7 +93,7 @@ class RowsUnit:
         self,
         future: asyncio.Future[Any],
         insert: RowInsert,
-        rows: Sequence[tuple[Any, ...]],
+        rows: Sequence[Any],
         label: str,
         many: bool,
     ) -> None:
@@ -94,9 +121,9 @@ class UnitRunner:
     def __init__(self, path: Path) -> None:
         self._path = path
 
-    def run(self, conn: sqlite3.Connection, group: Sequence[Unit]) -> list[Outcome]:
-        """Every unit's outcome in order; raises only what dooms the whole group."""
-        outcomes: list[Outcome] = []
+    def run(self, conn: sqlite3.Connection, group: Sequence[Unit]) -> Settlement:
+        """Every unit's outcome; raises only what dooms the whole group."""
+        done = Settlement()
         start, end = 0, len(group)
         while start < end:
             unit = group[start]
@@ -105,60 +132,70 @@ class UnitRunner:
                 insert = unit.insert
                 while stop < end and type(u := group[stop]) is RowsUnit and u.insert is insert:
                     stop += 1
-                self._run_rows(conn, insert, group[start:stop], outcomes)  # type: ignore[arg-type]
+                self._run_rows(conn, insert, group[start:stop], done)  # type: ignore[arg-type]
             else:
-                outcomes.append(self._run_work(conn, unit))  # type: ignore[arg-type]
+                self._run_work(conn, unit, done)  # type: ignore[arg-type]
             start = stop
-        return outcomes
+        return done
 
-    def _run_work(self, conn: sqlite3.Connection, unit: WorkUnit) -> Outcome:
+    def _run_work(self, conn: sqlite3.Connection, unit: WorkUnit, done: Settlement) -> None:
         if unit.single_statement:
             try:
-                return unit.future, unit.work(conn), None
+                value = unit.work(conn)
             except Exception as e:
-                return unit.future, None, self._refusal(conn, unit.label, e)
-        conn.execute("SAVEPOINT unit")
-        try:
-            value = unit.work(conn)
-        except Exception as e:
-            error = self._refusal(conn, unit.label, e)
-            conn.execute("ROLLBACK TO unit")
+                done.failed.append((unit.future, self._refusal(conn, unit.label, e)))
+                return
+        else:
+            conn.execute("SAVEPOINT unit")
+            try:
+                value = unit.work(conn)
+            except Exception as e:
+                error = self._refusal(conn, unit.label, e)
+                conn.execute("ROLLBACK TO unit")
+                conn.execute("RELEASE unit")
+                done.failed.append((unit.future, error))
+                return
             conn.execute("RELEASE unit")
-            return unit.future, None, error
-        conn.execute("RELEASE unit")
-        return unit.future, value, None
+        done.futures.append(unit.future)
+        done.values.append(value)
 
     def _run_rows(
         self,
         conn: sqlite3.Connection,
         insert: RowInsert,
         units: Sequence[RowsUnit],
-        outcomes: list[Outcome],
+        done: Settlement,
     ) -> None:
-        if len(units) == 1:
-            rows = units[0].rows
-            params = [value for row in rows for value in row]
+        many = [unit for unit in units if unit.many]
+        if not many:  # the common run: single rows, flattened and settled without a Python loop
+            params = list(chain.from_iterable([unit.rows for unit in units]))
         else:
-            params = [value for unit in units for row in unit.rows for value in row]
+            rows = [unit.rows if unit.many else (unit.rows,) for unit in units]
+            params = list(chain.from_iterable(chain.from_iterable(rows)))
         try:
             rowids = self._insert(conn, insert, params)
         except Exception as e:
             if is_fatal(e) or not conn.in_transaction:
                 raise
             if len(units) == 1:
-                outcomes.append((units[0].future, None, self._refusal(conn, units[0].label, e)))
+                done.failed.append((units[0].future, self._refusal(conn, units[0].label, e)))
             else:  # nothing of the run is written: each unit alone, so only the culprit fails
                 for unit in units:
-                    self._run_rows(conn, insert, (unit,), outcomes)
+                    self._run_rows(conn, insert, (unit,), done)
+            return
+        if not many:
+            done.futures.extend([unit.future for unit in units])
+            done.values.extend(rowids)
             return
         taken = 0
         for unit in units:
+            done.futures.append(unit.future)
             if unit.many:
                 count = len(unit.rows)
-                outcomes.append((unit.future, rowids[taken : taken + count], None))
+                done.values.append(rowids[taken : taken + count])
                 taken += count
             else:
-                outcomes.append((unit.future, rowids[taken], None))
+                done.values.append(rowids[taken])
                 taken += 1
 
     def _insert(self, conn: sqlite3.Connection, insert: RowInsert, params: list[Any]) -> list[int]:

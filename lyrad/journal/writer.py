@@ -22,7 +22,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 from lyrad.domain.errors import JournalWriteFailed
 from lyrad.journal.rows import RowInsert
-from lyrad.journal.units import Outcome, RowsUnit, Unit, UnitRunner, WorkUnit
+from lyrad.journal.units import RowsUnit, Settlement, Unit, UnitRunner, WorkUnit
 
 T = TypeVar("T")
 Work = Callable[[sqlite3.Connection], T]
@@ -72,6 +72,7 @@ class GroupWriter:
         self._failure: str | None = None
         self._failed = asyncio.Event()  # set on the loop once the writer has failed
         self._closing = False
+        self._refusing = False  # closing or failed
         self._started: ThreadFuture[None] = ThreadFuture()
         self._stopped: ThreadFuture[None] = ThreadFuture()
         self._thread = threading.Thread(target=self._main, name="lyrad-journal-writer", daemon=True)
@@ -95,7 +96,7 @@ class GroupWriter:
     async def close(self) -> None:
         """Refuse new work, commit everything already submitted, close the connection."""
         if not self._closing:
-            self._closing = True
+            self._closing = self._refusing = True
             self._hand_over()
             self._queue.put(_STOP)
         if not self._thread.is_alive() and not self._started.done():
@@ -117,7 +118,15 @@ class GroupWriter:
         self, insert: RowInsert, row: tuple[Any, ...], *, label: str
     ) -> asyncio.Future[int]:
         """Queue one row to append; the future resolves with its rowid once it is durable."""
-        return self._enqueue(RowsUnit(self._loop.create_future(), insert, (row,), label, False))
+        future: asyncio.Future[int] = self._loop.create_future()
+        unit = RowsUnit(future, insert, row, label, False)
+        if self._refusing:
+            return self._enqueue(unit)
+        pending = self._pending  # _enqueue inlined: this is the hot path of the event log
+        pending.append(unit)
+        if len(pending) == 1:
+            self._loop.call_soon(self._hand_over)
+        return future
 
     def submit_rows(
         self, insert: RowInsert, rows: Sequence[tuple[Any, ...]], *, label: str
@@ -126,7 +135,7 @@ class GroupWriter:
         return self._enqueue(RowsUnit(self._loop.create_future(), insert, rows, label, True))
 
     def _enqueue(self, unit: Unit) -> asyncio.Future[Any]:
-        if self._failure is not None or self._closing:
+        if self._refusing:
             reason = self._failure or f"journal {self._path} is closed; no write is accepted"
             unit.future.set_exception(JournalWriteFailed(reason))
             self._notify_failed(1)
@@ -154,6 +163,7 @@ class GroupWriter:
             conn = self._connect()
         except BaseException as e:
             self._failure = f"journal {self._path} could not be opened"
+            self._refusing = True
             self._started.set_exception(e)
             self._stopped.set_result(None)
             return
@@ -164,7 +174,7 @@ class GroupWriter:
             self._set_failure(self._failure or f"journal {self._path}: the writer crashed ({e!r})")
             raise
         finally:
-            self._closing = True
+            self._closing = self._refusing = True
             self._refuse_leftovers()
             conn.close()
             self._stopped.set_result(None)
@@ -203,12 +213,12 @@ class GroupWriter:
             try:
                 self._notify_failed(len(group))
             finally:
-                self._settle([(u.future, None, JournalWriteFailed(self._failure)) for u in group])
+                self._refuse(group, self._failure)
             return
         started = perf_counter()
         try:
             conn.execute("BEGIN IMMEDIATE")
-            outcomes = self._units.run(conn, group)
+            done = self._units.run(conn, group)
             conn.execute("COMMIT")
         except Exception as e:  # only what makes the whole group unwritable gets here
             self._fail_group(conn, group, e)
@@ -218,7 +228,7 @@ class GroupWriter:
             for observer in self._observers:
                 observer.committed(len(group), elapsed)
         finally:
-            self._settle(outcomes)
+            self._settle(done)
 
     def _fail_group(self, conn: sqlite3.Connection, group: list[Unit], error: Exception) -> None:
         if conn.in_transaction:
@@ -230,11 +240,15 @@ class GroupWriter:
             f"journal {self._path}: write failed ({name}: {error}); "
             "no further writes are accepted, trading must halt"
         )
-        failures: list[Outcome] = []
-        for unit in group:
-            failure = JournalWriteFailed(str(self._failure))
-            failure.__cause__ = error
-            failures.append((unit.future, None, failure))
+        reason = str(self._failure)
+
+        def failure() -> Exception:
+            refused = JournalWriteFailed(reason)
+            refused.__cause__ = error
+            return refused
+
+        failures = Settlement()
+        failures.fail_all([unit.future for unit in group], failure)
         try:
             self._notify_failed(len(group))
         finally:
@@ -242,6 +256,7 @@ class GroupWriter:
 
     def _set_failure(self, reason: str) -> None:
         self._failure = reason
+        self._refusing = True
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
             self._loop.call_soon_threadsafe(self._failed.set)
 
@@ -256,22 +271,17 @@ class GroupWriter:
                 leftovers.extend(batch)
         if leftovers:
             reason = self._failure or f"journal {self._path} is closed"
-            self._settle([(u.future, None, JournalWriteFailed(reason)) for u in leftovers])
+            self._refuse(leftovers, reason)
 
     def _notify_failed(self, transactions: int) -> None:
         for observer in self._observers:
             observer.failed(transactions)
 
-    def _settle(self, outcomes: list[Outcome]) -> None:
+    def _refuse(self, units: list[Unit], reason: str) -> None:
+        refused = Settlement()
+        refused.fail_all([unit.future for unit in units], lambda: JournalWriteFailed(reason))
+        self._settle(refused)
+
+    def _settle(self, done: Settlement) -> None:
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
-            self._loop.call_soon_threadsafe(_settle_on_loop, outcomes)
-
-
-def _settle_on_loop(outcomes: list[Outcome]) -> None:
-    for future, value, error in outcomes:
-        if future.cancelled():
-            continue
-        if error is None:
-            future.set_result(value)
-        else:
-            future.set_exception(error)
+            self._loop.call_soon_threadsafe(done.settle)

@@ -72,3 +72,25 @@ async def test_a_burst_of_events_is_one_transaction_whole_or_absent(
     kinds = [r[0] for r in other.execute("SELECT kind FROM events ORDER BY seq")]
     other.close()
     assert kinds == ["tick"] * 300 + ["neighbour"]
+
+
+async def test_single_events_and_bursts_merged_in_one_group_get_their_own_seqs(
+    journal: Journal, journal_path: Path
+) -> None:
+    one, burst, other, empty = await asyncio.gather(
+        journal.record_event("one"),
+        journal.record_events([NewEvent("b0"), NewEvent("b1"), NewEvent("b2")]),
+        journal.record_event("other"),
+        journal.record_events([]),
+    )
+    assert empty == []
+    reader = sqlite3.connect(journal_path)
+    kinds = dict(reader.execute("SELECT seq, kind FROM events"))
+    reader.close()
+    assert [kinds[one], *(kinds[s] for s in burst), kinds[other]] == [
+        "one",
+        "b0",
+        "b1",
+        "b2",
+        "other",
+    ]
