@@ -11,7 +11,6 @@ from lyrad.sim.engine.types import (
     AccountSpec,
     Balance,
     EngineRejection,
-    Fill,
     RejectReason,
 )
 
@@ -20,6 +19,9 @@ HOUSE_ACCOUNT = "__house__"
 
 HOUSE_BALANCE = Decimal(10) ** 15
 """Starting balance of the house in every asset: large but finite, so assets are conserved."""
+
+TradeRecord = tuple[int, int, str, Decimal, Decimal, Decimal, Decimal, str, int, bool, bool]
+"""A Fill's fields in order, as the account's trade history keeps them (see Market._publish)."""
 
 CLIENT_ID_MEMORY_MS = 24 * 60 * 60 * 1000
 """A client order id stays taken this long after its order was placed (sim time)."""
@@ -59,7 +61,7 @@ class AccountState:
         self.orders: dict[str, dict[int, LiveOrder]] = {}
         self.open_orders: dict[str, dict[int, LiveOrder]] = {}
         self.client_ids: dict[str, dict[str, LiveOrder]] = {}
-        self.trades: dict[str, list[Fill]] = {}
+        self.trades: dict[str, list[TradeRecord]] = {}
         for symbol in symbols:
             self.orders[symbol] = {}
             self.open_orders[symbol] = {}

@@ -8,7 +8,7 @@ from contextvars import Context
 from decimal import Decimal
 from types import MappingProxyType
 
-from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState
+from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState, TradeRecord
 from lyrad.sim.engine.arith import ZERO, exact_method, new_exact_context
 from lyrad.sim.engine.filters import check_client_order_id, check_limit, check_request
 from lyrad.sim.engine.liquidity import ladder, requote
@@ -269,18 +269,19 @@ class Engine:
     ) -> list[Fill]:
         """The account's fills (Binance myTrades windowing), oldest first."""
         self._market(symbol)
-        fills = self._users[account].trades[symbol]
+        records = self._users[account].trades[symbol]
         if order_id is not None:
-            fills = [f for f in fills if f.order_id == order_id]
-        return window(
-            fills,
+            records = [r for r in records if r[1] == order_id]
+        chosen = window(
+            records,
             _trade_id,
-            _fill_time,
+            _trade_time,
             from_id=from_id,
             start_ms=start_ms,
             end_ms=end_ms,
             limit=limit,
         )
+        return [Fill(*record) for record in chosen]
 
     @exact_method
     def book(self, symbol: str, limit: int) -> BookSnapshot:
@@ -322,9 +323,9 @@ def _order_time(order: LiveOrder) -> int:
     return order.time_ms
 
 
-def _trade_id(fill: Fill) -> int:
-    return fill.trade_id
+def _trade_id(record: TradeRecord) -> int:
+    return record[0]
 
 
-def _fill_time(fill: Fill) -> int:
-    return fill.time_ms
+def _trade_time(record: TradeRecord) -> int:
+    return record[8]

@@ -11,7 +11,7 @@ from bisect import insort
 from collections import deque
 from decimal import Decimal
 
-from lyrad.sim.engine.accounts import AccountState
+from lyrad.sim.engine.accounts import AccountState, TradeRecord
 from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.book import BookSide
 from lyrad.sim.engine.fastbuild import builder
@@ -243,8 +243,6 @@ class Market:
     ) -> None:
         """Move money for one trade: the buyer's locked quote pays, fees in the asset received."""
         quote_qty = price * qty
-        trade_id = self.next_trade_id
-        self.next_trade_id = trade_id + 1
         taker.remaining -= qty
         taker.executed_qty += qty
         taker.cum_quote += quote_qty
@@ -253,7 +251,12 @@ class Market:
         maker.executed_qty += qty
         maker.cum_quote += quote_qty
         maker.update_time_ms = now_ms
-        buyer, seller = (taker, maker) if taker.is_buy else (maker, taker)
+        if taker.is_buy:
+            buyer, seller = taker, maker
+            buyer_rate, seller_rate = taker.owner.taker_fee, maker.owner.maker_fee
+        else:
+            buyer, seller = maker, taker
+            buyer_rate, seller_rate = maker.owner.maker_fee, taker.owner.taker_fee
         b, s = buyer.owner, seller.owner
         base, quote = self.base, self.quote
         buyer.locked -= quote_qty
@@ -261,82 +264,59 @@ class Market:
         seller.locked -= qty
         s.locked[base] -= qty
         # Commission: in the asset received, at the maker or taker rate, rounded down.
-        rate = b.taker_fee if buyer is taker else b.maker_fee
-        buyer_fee = (qty * rate // self.base_unit) * self.base_unit if rate else ZERO
-        rate = s.taker_fee if seller is taker else s.maker_fee
-        seller_fee = (quote_qty * rate // self.quote_unit) * self.quote_unit if rate else ZERO
+        unit = self.base_unit
+        buyer_fee = (qty * buyer_rate // unit) * unit if buyer_rate else ZERO
+        unit = self.quote_unit
+        seller_fee = (quote_qty * seller_rate // unit) * unit if seller_rate else ZERO
         b.free[base] += qty - buyer_fee
         s.free[quote] += quote_qty - seller_fee
         if buyer_fee:
             self.fees[base] += buyer_fee
         if seller_fee:
             self.fees[quote] += seller_fee
-        self._publish(
-            buyer,
-            seller,
-            taker,
-            trade_id,
-            price,
-            qty,
-            quote_qty,
-            buyer_fee,
-            seller_fee,
-            now_ms,
-            fills,
-        )
+        trade_id = self.next_trade_id
+        self.next_trade_id = trade_id + 1
+        if b.is_house or s.is_house:
+            self.house_intact = False
+        if not b.is_house:
+            self._publish(buyer, taker, trade_id, price, qty, quote_qty, buyer_fee, now_ms, fills)
+        if not s.is_house:
+            self._publish(seller, taker, trade_id, price, qty, quote_qty, seller_fee, now_ms, fills)
 
     def _publish(
         self,
-        buyer: LiveOrder,
-        seller: LiveOrder,
+        order: LiveOrder,
         taker: LiveOrder,
         trade_id: int,
         price: Decimal,
         qty: Decimal,
         quote_qty: Decimal,
-        buyer_fee: Decimal,
-        seller_fee: Decimal,
+        fee: Decimal,
         now_ms: int,
         fills: list[Fill],
     ) -> None:
-        """Record the trade as each user side sees it; the house keeps no trade history."""
-        symbol = self.symbol
-        if buyer.owner.is_house or seller.owner.is_house:
-            self.house_intact = False
-        if not buyer.owner.is_house:
-            fill = _build_fill(
-                trade_id,
-                buyer.order_id,
-                symbol,
-                price,
-                qty,
-                quote_qty,
-                buyer_fee,
-                self.base,
-                now_ms,
-                True,
-                buyer is not taker,
-            )
-            buyer.owner.trades[symbol].append(fill)
-            if buyer is taker:
-                fills.append(fill)
-        if not seller.owner.is_house:
-            fill = _build_fill(
-                trade_id,
-                seller.order_id,
-                symbol,
-                price,
-                qty,
-                quote_qty,
-                seller_fee,
-                self.quote,
-                now_ms,
-                False,
-                seller is not taker,
-            )
-            seller.owner.trades[symbol].append(fill)
-            if seller is taker:
-                fills.append(fill)
+        """Record the trade as `order`'s user sees it; the taker's side also as a Fill now.
+
+        The history keeps plain tuples, not Fills: holding only numbers and strings, a tuple
+        drops out of the garbage collector's scans after its first one, and trades pile up.
+        """
+        is_buyer = order.is_buy
+        record: TradeRecord = (
+            trade_id,
+            order.order_id,
+            self.symbol,
+            price,
+            qty,
+            quote_qty,
+            fee,
+            self.base if is_buyer else self.quote,
+            now_ms,
+            is_buyer,
+            order is not taker,
+        )
+        order.owner.trades[self.symbol].append(record)
+        if order is taker:
+            fills.append(_build_fill(*record))
 
     # ---- previews (no mutation) ------------------------------------------------------
 
