@@ -159,8 +159,9 @@ def order_from_row(r: Row) -> Order:
     )
 
 
-def order_json(o: Order) -> dict[str, JsonValue]:
-    return dict(zip(_ORDER_KEYS, order_params(o), strict=True))
+def order_json(params: Row) -> dict[str, JsonValue]:
+    """An order's row (`order_params`) as the JSON object of its columns."""
+    return dict(zip(_ORDER_KEYS, params, strict=True))
 
 
 FILL_COLUMNS = (

@@ -101,11 +101,13 @@ class Journal:
 
     def insert_order(self, order: Order) -> asyncio.Future[None]:
         """Journal a new order (normally `pending_submit`); send it only once this resolves."""
-        payload = codec.dump_json(codec.order_json(order))
+        params = codec.order_params(order)  # once: the row and the event's payload
+        payload = codec.dump_json(codec.order_json(params))
         now = self._clock()
         orders = self._orders
         return self._writer.submit(
-            lambda c: writes.insert_order(c, orders, order, now, payload), label="insert_order"
+            lambda c: writes.insert_order(c, orders, order, params, now, payload),
+            label="insert_order",
         )
 
     def transition_order(
@@ -124,8 +126,9 @@ class Journal:
         IllegalTransition. The event kind defaults to `order_<state>`.
         """
         kind = event_kind or f"order_{state.value}"
-        extra = dict(details or {})
-        codec.dump_json(extra)  # refuse what cannot be journaled here, not in the writer
+        extra = dict(details) if details else {}
+        if extra:
+            codec.dump_json(extra)  # refuse what cannot be journaled here, not in the writer
         now = self._clock()
         orders = self._orders
         return self._writer.submit(

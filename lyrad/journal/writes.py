@@ -13,7 +13,7 @@ from lyrad.domain.values import Balance, Fill, Position
 from lyrad.journal import codec, queries
 from lyrad.journal.accounting import balances_after_fill, fill_assets
 from lyrad.journal.cache import OrderCache
-from lyrad.journal.codec import Details, JsonValue
+from lyrad.journal.codec import Details, JsonValue, Row
 from lyrad.journal.errors import DuplicateOrder, InconsistentFill, UnknownOrder
 from lyrad.journal.rows import RowInsert
 
@@ -63,9 +63,15 @@ def append_event(
 
 
 def insert_order(
-    conn: sqlite3.Connection, orders: OrderCache, order: Order, ts_ms: int, payload: str
+    conn: sqlite3.Connection,
+    orders: OrderCache,
+    order: Order,
+    params: Row,
+    ts_ms: int,
+    payload: str,
 ) -> None:
-    if conn.execute(_INSERT_ORDER, codec.order_params(order)).rowcount == 0:  # no read first
+    """Insert `order` (`params` its row) and its event; DuplicateOrder if the id is taken."""
+    if conn.execute(_INSERT_ORDER, params).rowcount == 0:  # the primary key checks: no read
         raise DuplicateOrder(f"order {order.client_order_id} is already journaled")
     append_event(conn, ts_ms, "order_created", order.venue, order.client_order_id, payload)
     orders.put(order)

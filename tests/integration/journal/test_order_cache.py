@@ -9,7 +9,7 @@ import pytest
 
 from lyrad.domain.errors import JournalError
 from lyrad.domain.orders import OrderState
-from lyrad.journal import Journal, schema
+from lyrad.journal import Journal, codec, schema
 from lyrad.journal.cache import OrderCache
 from lyrad.journal.writes import insert_order, transition_order
 from tests.unit.journal.factories import make_order
@@ -62,7 +62,8 @@ def test_an_order_evicted_from_the_cache_is_read_from_the_file(tmp_path: Path) -
     cache = OrderCache(capacity=2)
     try:
         for name in ("a", "b", "c"):
-            insert_order(conn, cache, make_order(name), 1, "{}")
+            order = make_order(name)
+            insert_order(conn, cache, order, codec.order_params(order), 1, "{}")
         moved = transition_order(conn, cache, "a", OrderState.OPEN, 2, "va", None, "open", {})
         assert moved.state is OrderState.OPEN
         assert cache.get(conn, "a") is moved  # kept: the last written
