@@ -21,12 +21,15 @@ from lyrad.journal.rows import RowInsert, chunk_sizes
 
 
 class Settlement:
-    """What a group's callers get: `futures[i]` resolves with `values[i]`; `failed` fail."""
+    """What a group's callers get: `units[i]` resolves with `values[i]`; `failed` fail.
 
-    __slots__ = ("failed", "futures", "values")
+    The writer lists units, not their futures: futures are touched on the loop's thread only.
+    """
+
+    __slots__ = ("failed", "units", "values")
 
     def __init__(self) -> None:
-        self.futures: list[asyncio.Future[Any]] = []  # resolved with values[i]
+        self.units: list[Unit] = []  # resolved with values[i]
         self.values: list[Any] = []
         self.failed: list[tuple[asyncio.Future[Any], BaseException]] = []
 
@@ -38,7 +41,8 @@ class Settlement:
 
     def settle(self) -> None:
         """Resolve every future not cancelled by its caller; call on the loop."""
-        for future, value in zip(self.futures, self.values, strict=True):
+        for unit, value in zip(self.units, self.values, strict=True):
+            future = unit.future
             if not future.cancelled():
                 future.set_result(value)
         for future, error in self.failed:
@@ -156,7 +160,7 @@ class UnitRunner:
                 done.failed.append((unit.future, error))
                 return
             conn.execute("RELEASE unit")
-        done.futures.append(unit.future)
+        done.units.append(unit)
         done.values.append(value)
 
     def _run_rows(
@@ -184,12 +188,12 @@ class UnitRunner:
                     self._run_rows(conn, insert, (unit,), done)
             return
         if not many:
-            done.futures.extend([unit.future for unit in units])
+            done.units.extend(units)
             done.values.extend(rowids)
             return
         taken = 0
         for unit in units:
-            done.futures.append(unit.future)
+            done.units.append(unit)
             if unit.many:
                 count = len(unit.rows)
                 done.values.append(rowids[taken : taken + count])
