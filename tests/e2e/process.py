@@ -17,6 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The head of every e2e daemon config: the port is filled in by `running_daemon`.
+HTTP_AND_JSON_LOGS = '[http]\nlisten = "127.0.0.1:{port}"\n[log]\nformat = "json"\n'
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -25,6 +25,19 @@ class SimProcess:
     api_key: str
     secret: str
 
+    def venue_toml(self, **settings: str) -> str:
+        """`[venues.ex]`: a ccxt venue on this sim trading BTC/USDT, plus `settings` (text)."""
+        extra = "".join(f'{key} = "{value}"\n' for key, value in settings.items())
+        return (
+            "[venues.ex]\n"
+            'kind = "ccxt"\n'
+            f'url = "{self.base_url}"\n'
+            f'api_key = "{self.api_key}"\n'
+            f'secret = "{self.secret}"\n'
+            'symbols = ["BTC/USDT"]\n'
+            f"{extra}"
+        )
+
     def admin(self, method: str, path: str, body: object = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(

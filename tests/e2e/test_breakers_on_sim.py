@@ -14,26 +14,15 @@ from typing import Any
 import pytest
 
 from lyrad.journal.readonly import open_readonly
-from tests.e2e.process import RunningDaemon, running_daemon
+from tests.e2e.process import HTTP_AND_JSON_LOGS, RunningDaemon, running_daemon
 from tests.e2e.sim_process import SimProcess, sim_process
 
 pytestmark = pytest.mark.e2e
 
 
 def base_config(sim: SimProcess, risk: str) -> str:
-    return f"""
-[http]
-listen = "127.0.0.1:{{port}}"
-[log]
-format = "json"
-[venues.ex]
-kind = "ccxt"
-url = "{sim.base_url}"
-api_key = "{sim.api_key}"
-secret = "{sim.secret}"
-symbols = ["BTC/USDT"]
-reconcile_interval = "1s"
-request_timeout = "1s"
+    venue = sim.venue_toml(reconcile_interval="1s", request_timeout="1s")
+    return f"""{HTTP_AND_JSON_LOGS}{venue}
 [strategies.mm]
 venue = "ex"
 symbol = "BTC/USDT"

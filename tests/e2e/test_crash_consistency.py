@@ -21,7 +21,7 @@ import pytest
 
 from lyrad.journal.readonly import open_readonly
 from lyrad.sim.server import SimAccountInfo
-from tests.e2e.process import running_daemon
+from tests.e2e.process import HTTP_AND_JSON_LOGS, running_daemon
 from tests.e2e.sim_process import SimProcess, sim_process
 from tests.support.ccxt_sim import sim_config
 
@@ -42,23 +42,10 @@ STATES = {
 
 
 def daemon_config(sim: SimProcess, *, trading: bool) -> str:
-    return f"""
-[http]
-listen = "127.0.0.1:{{port}}"
-[log]
-format = "json"
-[daemon]
+    venue = sim.venue_toml(request_timeout="1s", reconcile_interval="1s", unknown_grace="3s")
+    return f"""{HTTP_AND_JSON_LOGS}[daemon]
 stop_timeout = "5s"
-[venues.ex]
-kind = "ccxt"
-url = "{sim.base_url}"
-api_key = "{sim.api_key}"
-secret = "{sim.secret}"
-symbols = ["BTC/USDT"]
-request_timeout = "1s"
-reconcile_interval = "1s"
-unknown_grace = "3s"
-[strategies.mm]
+{venue}[strategies.mm]
 enabled = {"true" if trading else "false"}
 venue = "ex"
 symbol = "BTC/USDT"

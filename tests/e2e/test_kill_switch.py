@@ -13,7 +13,7 @@ import ccxt
 import pytest
 
 from lyrad.sim.server import SimAccountInfo
-from tests.e2e.process import RunningDaemon, lyrad_command, running_daemon
+from tests.e2e.process import HTTP_AND_JSON_LOGS, RunningDaemon, lyrad_command, running_daemon
 from tests.e2e.sim_process import SimProcess, sim_process
 from tests.support.ccxt_sim import sim_config
 
@@ -21,18 +21,7 @@ pytestmark = pytest.mark.e2e
 
 
 def config(sim: SimProcess) -> str:
-    return f"""
-[http]
-listen = "127.0.0.1:{{port}}"
-[log]
-format = "json"
-[venues.ex]
-kind = "ccxt"
-url = "{sim.base_url}"
-api_key = "{sim.api_key}"
-secret = "{sim.secret}"
-symbols = ["BTC/USDT"]
-reconcile_interval = "1s"
+    return f"""{HTTP_AND_JSON_LOGS}{sim.venue_toml(reconcile_interval="1s")}
 [strategies.mm]
 venue = "ex"
 symbol = "BTC/USDT"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.process import running_daemon
+from tests.e2e.process import HTTP_AND_JSON_LOGS, running_daemon
 from tests.e2e.sim_process import sim_process
 
 pytestmark = pytest.mark.e2e
@@ -20,18 +20,7 @@ DURATION_S = 600 / SPEED
 
 def test_the_storm_passes_without_a_ban(tmp_path: Path) -> None:
     with sim_process(tmp_path, "--scenario", "rate_limit_storm", "--speed", str(SPEED)) as sim:
-        config = f"""
-[http]
-listen = "127.0.0.1:{{port}}"
-[log]
-format = "json"
-[venues.ex]
-kind = "ccxt"
-url = "{sim.base_url}"
-api_key = "{sim.api_key}"
-secret = "{sim.secret}"
-symbols = ["BTC/USDT"]
-reconcile_interval = "2s"
+        config = f"""{HTTP_AND_JSON_LOGS}{sim.venue_toml(reconcile_interval="2s")}
 [strategies.mm]
 venue = "ex"
 symbol = "BTC/USDT"
