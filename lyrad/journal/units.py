@@ -1,10 +1,11 @@
 """Units of work the writer runs inside a group's transaction, each failing on its own.
 
 A `WorkUnit` is a function of the connection, run inside its own SAVEPOINT unless it is a single
-statement (atomic by itself). A `RowsUnit` appends rows to one table: consecutive row units of the
-same `RowInsert` are merged into multi-row INSERTs of the whole run (a run needing more than one
-statement is guarded by one SAVEPOINT); if the run fails, it is undone and every unit is run
-alone, so that only the culprit fails.
+statement (atomic by itself) or alone in its group (the transaction is then undone instead). A
+`RowsUnit` appends rows to one table: consecutive row units of the same `RowInsert` are merged
+into multi-row INSERTs of the whole run (a run needing more than one statement is guarded by one
+SAVEPOINT); if the run fails, it is undone and every unit is run alone, so that only the culprit
+fails.
 """
 
 from __future__ import annotations
@@ -129,6 +130,9 @@ class UnitRunner:
         """Every unit's outcome; raises only what dooms the whole group."""
         done = Settlement()
         start, end = 0, len(group)
+        if end == 1 and type(group[0]) is WorkUnit:
+            self._run_alone(conn, group[0], done)
+            return done
         while start < end:
             unit = group[start]
             stop = start + 1
@@ -141,6 +145,18 @@ class UnitRunner:
                 self._run_work(conn, unit, done)  # type: ignore[arg-type]
             start = stop
         return done
+
+    def _run_alone(self, conn: sqlite3.Connection, unit: WorkUnit, done: Settlement) -> None:
+        """The group's only unit needs no savepoint: if it fails, the transaction is undone."""
+        try:
+            value = unit.work(conn)
+        except Exception as e:
+            done.failed.append((unit.future, self._refusal(conn, unit.label, e)))
+            conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")  # the writer commits the group: an empty one
+            return
+        done.units.append(unit)
+        done.values.append(value)
 
     def _run_work(self, conn: sqlite3.Connection, unit: WorkUnit, done: Settlement) -> None:
         if unit.single_statement:

@@ -1,10 +1,16 @@
 """The journal's single writer: one thread, one connection, group commit.
 
 Callers on the event loop submit units of work (a function of the connection, or rows to
-append). The thread takes everything waiting, runs the units (see `units`: each fails alone),
-commits the group once (one fsync) and settles every caller's future with one hop back to the
-loop. A failed commit (disk full, I/O error) rolls the group back
-and refuses every later write: the journal is then failed for good.
+append). The units submitted during one turn of the loop are handed to the thread in one batch
+at the end of the turn (one wake-up). The thread takes every batch waiting, runs the units (see
+`units`: each fails alone), commits the group once (one fsync) and settles every caller's future
+with one hop back to the loop. A failed commit (disk full, I/O error) rolls the group back and
+refuses every later write: the journal is then failed for good.
+
+Costs (CPython 3.11, GIL): each hop between the threads costs a wake-up and cold caches, so a
+group costs two hops whatever its size; every statement releases and re-takes the GIL, which
+waits up to the switch interval (5 ms) while the loop runs Python, so the writer works while the
+loop is idle rather than beside it, with as few statements per group as it can.
 """
 
 from __future__ import annotations

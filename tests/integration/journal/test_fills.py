@@ -141,6 +141,26 @@ async def test_a_refused_fill_changes_nothing_and_spares_its_group(
     assert len(after["events"]) == len(before["events"]) + 2
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"side": Side.SELL},  # refused before any write
+        {"amount": D(5), "cost": D(500)},  # refused after the fill row is written
+    ],
+)
+async def test_a_refused_fill_alone_in_its_group_changes_nothing(
+    journal: Journal, journal_path: Path, bad: dict[str, object]
+) -> None:
+    order = await open_order(journal, make_order("c1"))
+    before = snapshot(journal_path)
+    wrong = replace(make_fill(order, "t-bad"), **bad)  # type: ignore[arg-type]
+    with pytest.raises((InconsistentFill, IllegalTransition)):
+        await journal.apply_fill(wrong)
+    assert snapshot(journal_path) == before
+    assert await journal.apply_fill(make_fill(order, "t-good"))  # the journal writes on
+    assert len(snapshot(journal_path)["fills"]) == 1
+
+
 async def test_replace_balances_makes_the_snapshot_exact(journal: Journal) -> None:
     await journal.replace_balances("sim", [bal("BTC", "1"), bal("ETH", "2")])
     await journal.replace_balances("other", [Balance("other", "BTC", D(7), D(0))])
