@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from lyrad.sim.engine.arith import ZERO
-from lyrad.sim.engine.orders import LiveOrder
+from lyrad.sim.engine.orders import ClosedOrder, LiveOrder
 from lyrad.sim.engine.types import (
     AccountSpec,
     Balance,
@@ -58,9 +58,9 @@ class AccountState:
         for asset, amount in spec.balances.items():
             self.free[asset] = amount
         self.locked: dict[str, Decimal] = dict.fromkeys(self.free, ZERO)
-        self.orders: dict[str, dict[int, LiveOrder]] = {}
+        self.orders: dict[str, dict[int, LiveOrder | ClosedOrder]] = {}
         self.open_orders: dict[str, dict[int, LiveOrder]] = {}
-        self.client_ids: dict[str, dict[str, LiveOrder]] = {}
+        self.client_ids: dict[str, dict[str, LiveOrder | ClosedOrder]] = {}
         self.trades: dict[str, list[TradeRecord]] = {}
         for symbol in symbols:
             self.orders[symbol] = {}
@@ -75,9 +75,13 @@ class AccountState:
     def check_client_id(self, symbol: str, client_order_id: str, now_ms: int) -> None:
         """Reject an id used by an open order or by any order placed in the last 24h."""
         previous = self.client_ids[symbol].get(client_order_id)
-        if previous is not None and (
-            previous.is_open or now_ms - previous.time_ms < CLIENT_ID_MEMORY_MS
-        ):
+        if previous is None:
+            return
+        if isinstance(previous, tuple):  # closed: taken only for a while after placing
+            is_taken = now_ms - previous[11] < CLIENT_ID_MEMORY_MS
+        else:
+            is_taken = previous.is_open or now_ms - previous.time_ms < CLIENT_ID_MEMORY_MS
+        if is_taken:
             raise EngineRejection(
                 RejectReason.DUPLICATE_CLIENT_ORDER_ID,
                 f"client order id {client_order_id!r} is already in use",
@@ -89,15 +93,30 @@ class AccountState:
             self.orders[order.symbol][order.order_id] = order
             self.client_ids[order.symbol][order.client_order_id] = order
 
+    def archive(self, order: LiveOrder) -> None:
+        """Keep a user's order that can no longer change in its compact closed form."""
+        if self.is_house:
+            return
+        closed = order.closed()
+        symbol = order.symbol
+        self.orders[symbol][order.order_id] = closed
+        ids = self.client_ids[symbol]
+        if ids.get(order.client_order_id) is order:
+            ids[order.client_order_id] = closed
+
     def find(
         self, symbol: str, order_id: int | None, client_order_id: str | None
-    ) -> LiveOrder | None:
+    ) -> LiveOrder | ClosedOrder | None:
         """Binance lookup: by order id if given (then the client id, if given, must match)."""
         if order_id is not None:
             order = self.orders[symbol].get(order_id)
-            if order is not None and client_order_id not in (None, order.client_order_id):
+            if order is not None and client_order_id not in (None, _client_id(order)):
                 return None
             return order
         if client_order_id is not None:
             return self.client_ids[symbol].get(client_order_id)
         return None
+
+
+def _client_id(order: LiveOrder | ClosedOrder) -> str:
+    return order[1] if isinstance(order, tuple) else order.client_order_id

@@ -14,7 +14,14 @@ from lyrad.sim.engine.filters import check_client_order_id, check_limit, check_r
 from lyrad.sim.engine.liquidity import ladder, requote
 from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.members import CANCELED, MARKET
-from lyrad.sim.engine.orders import OPEN_STATUSES, LiveOrder
+from lyrad.sim.engine.orders import (
+    OPEN_STATUSES,
+    ClosedOrder,
+    LiveOrder,
+    order_id_of,
+    snapshot_of,
+    time_of,
+)
 from lyrad.sim.engine.placement import place_limit, place_market
 from lyrad.sim.engine.queries import window
 from lyrad.sim.engine.specs import check_account, check_profile, check_symbol
@@ -198,7 +205,7 @@ class Engine:
                 raise EngineRejection(RejectReason.UNKNOWN_ORDER, "order does not exist")
         else:
             order = self._find(state, symbol, order_id, client_order_id)
-        if order.status not in OPEN_STATUSES:
+        if isinstance(order, tuple) or order.status not in OPEN_STATUSES:
             raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
         market.close(order, CANCELED, now_ms)
         return order.snapshot()
@@ -225,7 +232,7 @@ class Engine:
     ) -> OrderSnapshot:
         """One order by id or client id (UNKNOWN_ORDER if there is none)."""
         self._market(symbol)
-        return self._find(self._users[account], symbol, order_id, client_order_id).snapshot()
+        return snapshot_of(self._find(self._users[account], symbol, order_id, client_order_id))
 
     def open_orders(self, account: str, symbol: str | None = None) -> list[OrderSnapshot]:
         """Open orders of `account`, in one symbol or all, oldest first."""
@@ -247,14 +254,14 @@ class Engine:
         self._market(symbol)
         orders = window(
             self._users[account].orders[symbol].values(),
-            _order_id,
-            _order_time,
+            order_id_of,
+            time_of,
             from_id=order_id,
             start_ms=start_ms,
             end_ms=end_ms,
             limit=limit,
         )
-        return [o.snapshot() for o in orders]
+        return [snapshot_of(o) for o in orders]
 
     def account_trades(
         self,
@@ -304,7 +311,7 @@ class Engine:
     @staticmethod
     def _find(
         account: AccountState, symbol: str, order_id: int | None, client_order_id: str | None
-    ) -> LiveOrder:
+    ) -> LiveOrder | ClosedOrder:
         if order_id is None and client_order_id is None:
             raise EngineRejection(
                 RejectReason.INVALID_PARAMETER, "order id or client order id is required"
@@ -313,14 +320,6 @@ class Engine:
         if order is None:
             raise EngineRejection(RejectReason.UNKNOWN_ORDER, "order does not exist")
         return order
-
-
-def _order_id(order: LiveOrder) -> int:
-    return order.order_id
-
-
-def _order_time(order: LiveOrder) -> int:
-    return order.time_ms
 
 
 def _trade_id(record: TradeRecord) -> int:

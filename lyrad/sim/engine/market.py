@@ -112,6 +112,7 @@ class Market:
         if not order.remaining:
             order.status = FILLED
             self.release(order)
+            order.owner.archive(order)
             return
         order.status = PARTIALLY_FILLED
         need = order.price * order.remaining if order.is_buy else order.remaining
@@ -137,6 +138,7 @@ class Market:
             owner.free[asset] += amount
             order.locked -= amount
         del owner.open_orders[self.symbol][order.order_id]
+        owner.archive(order)
         self.last_update_id += 1
 
     def crosses(self, is_buy: bool, tick: int) -> bool:
@@ -154,13 +156,15 @@ class Market:
     def _retire(self, order: LiveOrder, status: OrderStatus, now_ms: int) -> None:
         order.status = status
         order.update_time_ms = now_ms
+        owner = order.owner
         amount = order.locked
-        if amount:  # release(order), inlined: every cancel and filled maker passes here
-            owner, asset = order.owner, order.asset
+        if amount:  # release(order), inlined: every filled maker passes here
+            asset = order.asset
             owner.locked[asset] -= amount
             owner.free[asset] += amount
             order.locked -= amount
-        del order.owner.open_orders[self.symbol][order.order_id]
+        del owner.open_orders[self.symbol][order.order_id]
+        owner.archive(order)
 
     # ---- matching --------------------------------------------------------------------
 

@@ -1,4 +1,10 @@
-"""The engine's mutable order record and its conversion to an OrderSnapshot."""
+"""The engine's mutable order record, its compact closed form, and their OrderSnapshots.
+
+An order that can no longer change is kept as a `ClosedOrder`, a plain tuple of numbers and
+strings: the garbage collector stops scanning such a tuple after its first pass, whereas every
+LiveOrder (twenty references each) would be rescanned by every full collection for the rest
+of the run, and the history of orders only grows.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from lyrad.sim.engine.members import BUY, NEW, PARTIALLY_FILLED
 from lyrad.sim.engine.types import (
     Fill,
     OrderSnapshot,
+    OrderStatus,
     OrderType,
     Side,
     TimeInForce,
@@ -20,7 +27,13 @@ if TYPE_CHECKING:
     from lyrad.sim.engine.accounts import AccountState
 
 OPEN_STATUSES = frozenset({NEW, PARTIALLY_FILLED})
-_build_snapshot = builder(OrderSnapshot)
+build_snapshot = builder(OrderSnapshot)
+"""OrderSnapshot(...) with every field positional, several times faster (see fastbuild)."""
+
+ClosedOrder = tuple[
+    int, str, str, str, str, str, Decimal, Decimal, Decimal, Decimal, str, int, int, Decimal
+]
+"""A closed order's snapshot fields (enums as their plain str values, no working time)."""
 
 
 class LiveOrder:
@@ -92,7 +105,7 @@ class LiveOrder:
 
     def snapshot(self, fills: tuple[Fill, ...] = ()) -> OrderSnapshot:
         """The public view of this order now, carrying `fills`."""
-        return _build_snapshot(
+        return build_snapshot(
             self.order_id,
             self.client_order_id,
             self.symbol,
@@ -110,3 +123,55 @@ class LiveOrder:
             self.orig_quote_qty,
             fills,
         )
+
+    def closed(self) -> ClosedOrder:
+        """This order, once it can no longer change, in its compact form."""
+        return (
+            self.order_id,
+            self.client_order_id,
+            self.symbol,
+            self.side._value_,
+            self.type._value_,
+            self.time_in_force._value_,
+            self.price,
+            self.orig_qty,
+            self.executed_qty,
+            self.cum_quote,
+            self.status._value_,
+            self.time_ms,
+            self.update_time_ms,
+            self.orig_quote_qty,
+        )
+
+
+def snapshot_of(order: LiveOrder | ClosedOrder) -> OrderSnapshot:
+    """The public view of a stored order, open or closed."""
+    if not isinstance(order, tuple):
+        return order.snapshot()
+    (order_id, cid, symbol, side, kind, tif, price, orig, done, cum, status, t, u, quote) = order
+    return build_snapshot(
+        order_id,
+        cid,
+        symbol,
+        Side(side),
+        OrderType(kind),
+        TimeInForce(tif),
+        price,
+        orig,
+        done,
+        cum,
+        OrderStatus(status),
+        t,
+        u,
+        t,
+        quote,
+        (),
+    )
+
+
+def order_id_of(order: LiveOrder | ClosedOrder) -> int:
+    return order[0] if isinstance(order, tuple) else order.order_id
+
+
+def time_of(order: LiveOrder | ClosedOrder) -> int:
+    return order[11] if isinstance(order, tuple) else order.time_ms

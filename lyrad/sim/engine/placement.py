@@ -15,15 +15,14 @@ from decimal import Decimal
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.market import Market
-from lyrad.sim.engine.members import BUY, EXPIRED, FILLED, FOK, GTC, LIMIT_MAKER
-from lyrad.sim.engine.orders import LiveOrder
+from lyrad.sim.engine.members import BUY, EXPIRED, FILLED, FOK, GTC, LIMIT_MAKER, NEW
+from lyrad.sim.engine.orders import LiveOrder, build_snapshot
 from lyrad.sim.engine.types import (
     EngineRejection,
     Fill,
     OrderRequest,
     OrderSnapshot,
     RejectReason,
-    TimeInForce,
 )
 
 
@@ -80,6 +79,7 @@ def place_limit(
     account.client_ids[symbol][client_order_id] = order
     if tif is FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
         order.status = EXPIRED  # all or nothing: nothing
+        account.archive(order)
         return order.snapshot(())
     free[asset] -= need
     account.locked[asset] += need
@@ -89,24 +89,44 @@ def place_limit(
         # the book update (a LIMIT_MAKER never takes, so counts nothing).
         if order_type is not LIMIT_MAKER:
             market.last_update_id += 1
-        return _finish_untouched(market, order, tif)
+        if tif is not GTC:
+            return _expire_untouched(market, order)
+        market.rest(order)  # as placed: NEW, its lock exact
+        # order.snapshot(), from the values at hand: most orders end here
+        return build_snapshot(
+            order_id,
+            client_order_id,
+            symbol,
+            side,
+            order_type,
+            tif,
+            price,
+            qty,
+            ZERO,
+            ZERO,
+            NEW,
+            now_ms,
+            now_ms,
+            now_ms,
+            ZERO,
+            (),
+        )
     fills: list[Fill] = []
     market.take(order, tick, now_ms, fills)
     if tif is not GTC:
         order.status = EXPIRED if order.remaining else FILLED
         market.release(order)
+        account.archive(order)
     else:
         market.rest_or_finish(order)
     return order.snapshot(tuple(fills))
 
 
-def _finish_untouched(market: Market, order: LiveOrder, tif: TimeInForce) -> OrderSnapshot:
-    """A limit order that traded nothing: GTC rests as placed (NEW, lock exact), else expires."""
-    if tif is GTC:
-        market.rest(order)
-    else:
-        order.status = EXPIRED
-        market.release(order)
+def _expire_untouched(market: Market, order: LiveOrder) -> OrderSnapshot:
+    """An IOC or FOK limit order that could trade nothing."""
+    order.status = EXPIRED
+    market.release(order)
+    order.owner.archive(order)
     return order.snapshot(())
 
 
@@ -114,18 +134,23 @@ def place_market(
     market: Market, account: AccountState, req: OrderRequest, client_order_id: str, now_ms: int
 ) -> OrderSnapshot:
     """Execute a validated MARKET order, by quantity or by quote amount; with its fills."""
-    is_buy = req.side is BUY
+    side = req.side
+    is_buy = side is BUY
     qty, budget = req.quantity, req.quote_quantity
-    asset = market.asset_held(is_buy)
+    asset = market.quote if is_buy else market.base
     need = _market_need(market, account, is_buy, qty, budget)
-    if account.free[asset] < need:
+    free, locked = account.free, account.locked
+    if free[asset] < need:
         raise _insufficient(asset)
+    symbol = market.symbol
+    order_id = market.next_order_id
+    market.next_order_id = order_id + 1
     order = LiveOrder(
-        market.new_order_id(),
+        order_id,
         client_order_id,
         account,
-        market.symbol,
-        req.side,
+        symbol,
+        side,
         req.type,
         GTC,
         ZERO,
@@ -135,8 +160,11 @@ def place_market(
         now_ms,
         asset,
     )
-    account.remember(order)
-    market.lock(order, need)
+    account.orders[symbol][order_id] = order  # AccountState.remember, as in place_limit
+    account.client_ids[symbol][client_order_id] = order
+    free[asset] -= need  # Market.lock, inlined
+    locked[asset] += need
+    order.locked += need
     fills: list[Fill] = []
     if budget is None:
         market.take(order, None, now_ms, fills)
@@ -146,7 +174,12 @@ def place_market(
         order.orig_qty = order.executed_qty  # Binance reports what a quote order bought
         expired = ran_out or not order.executed_qty
     order.status = EXPIRED if expired else FILLED
-    market.release(order)
+    left = order.locked
+    if left:  # Market.release, inlined: the unused lock goes back
+        locked[asset] -= left
+        free[asset] += left
+        order.locked -= left
+    account.archive(order)
     return order.snapshot(tuple(fills))
 
 
