@@ -72,6 +72,7 @@ class GroupWriter:
         self._max_group = max_group
         # Loop side: units submitted during this turn of the loop, handed over in one batch.
         self._pending: list[Unit] = []
+        self._hand_over_due = False  # a _hand_over is scheduled on the loop
         self._queue: queue.SimpleQueue[list[Unit] | _Stop] = queue.SimpleQueue()
         self._backlog: list[Unit] = []  # writer side: taken from the queue, beyond max_group
         self._units = UnitRunner(path)
@@ -130,7 +131,8 @@ class GroupWriter:
             return self._enqueue(unit)
         pending = self._pending  # _enqueue inlined: this is the hot path of the event log
         pending.append(unit)
-        if len(pending) == 1:
+        if not self._hand_over_due:
+            self._hand_over_due = True
             self._loop.call_soon(self._hand_over)
         return future
 
@@ -148,7 +150,8 @@ class GroupWriter:
         else:
             pending = self._pending
             pending.append(unit)
-            if len(pending) == 1:
+            if not self._hand_over_due:
+                self._hand_over_due = True
                 self._loop.call_soon(self._hand_over)
         return unit.future
 
@@ -158,6 +161,7 @@ class GroupWriter:
         Waking it at the first unit would make it wait for the GIL while the loop still runs,
         then take only part of the turn's units (one more commit, one more wake-up).
         """
+        self._hand_over_due = False
         if self._pending:
             batch, self._pending = self._pending, []
             self._queue.put(batch)
@@ -290,4 +294,12 @@ class GroupWriter:
 
     def _settle(self, done: Settlement) -> None:
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
-            self._loop.call_soon_threadsafe(done.settle)
+            self._loop.call_soon_threadsafe(self._settle_on_loop, done)
+
+    def _settle_on_loop(self, done: Settlement) -> None:
+        done.settle()
+        # The callers resumed by this settlement run next, in this order: a hand-over scheduled
+        # now runs right after them and takes what they submit, one turn earlier.
+        if not self._hand_over_due:
+            self._hand_over_due = True
+            self._loop.call_soon(self._hand_over)
