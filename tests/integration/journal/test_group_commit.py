@@ -94,3 +94,31 @@ async def test_single_events_and_bursts_merged_in_one_group_get_their_own_seqs(
         "b2",
         "other",
     ]
+
+
+class GroupSizes:
+    """A CommitObserver keeping the size of every committed group."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def committed(self, transactions: int, seconds: float) -> None:
+        self.sizes.append(transactions)
+
+    def failed(self, transactions: int) -> None:
+        raise AssertionError(f"{transactions} writes failed")
+
+
+async def test_what_callers_submit_in_one_turn_of_the_loop_is_one_group(tmp_path: Path) -> None:
+    sizes = GroupSizes()
+    async with Journal.open(tmp_path / "j.sqlite3", observers=[sizes]) as journal:
+
+        async def writer(w: int) -> None:
+            for n in range(20):
+                await journal.record_event("tick", details={"w": w, "n": n})
+
+        async with asyncio.TaskGroup() as tasks:
+            for w in range(10):
+                tasks.create_task(writer(w))
+    # Each round, the ten callers resumed together submit together: no group of one, no split.
+    assert sizes.sizes == [10] * 20
