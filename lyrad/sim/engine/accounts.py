@@ -60,7 +60,8 @@ class AccountState:
         self.locked: dict[str, Decimal] = dict.fromkeys(self.free, ZERO)
         self.orders: dict[str, dict[int, LiveOrder | ClosedOrder]] = {}
         self.open_orders: dict[str, dict[int, LiveOrder]] = {}
-        self.client_ids: dict[str, dict[str, LiveOrder | ClosedOrder]] = {}
+        # client order id -> order id: an int, so closing an order changes only `orders`
+        self.client_ids: dict[str, dict[str, int]] = {}
         self.trades: dict[str, list[TradeRecord]] = {}
         for symbol in symbols:
             self.orders[symbol] = {}
@@ -74,9 +75,10 @@ class AccountState:
 
     def check_client_id(self, symbol: str, client_order_id: str, now_ms: int) -> None:
         """Reject an id used by an open order or by any order placed in the last 24h."""
-        previous = self.client_ids[symbol].get(client_order_id)
-        if previous is None:
+        previous_id = self.client_ids[symbol].get(client_order_id)
+        if previous_id is None:
             return
+        previous = self.orders[symbol][previous_id]
         if isinstance(previous, tuple):  # closed: taken only for a while after placing
             is_taken = now_ms - previous[11] < CLIENT_ID_MEMORY_MS
         else:
@@ -91,18 +93,13 @@ class AccountState:
         """Keep a newly placed order for lookups by id and client id."""
         if not self.is_house:
             self.orders[order.symbol][order.order_id] = order
-            self.client_ids[order.symbol][order.client_order_id] = order
+            self.client_ids[order.symbol][order.client_order_id] = order.order_id
 
     def archive(self, order: LiveOrder) -> None:
         """Keep a user's order that can no longer change in its compact closed form."""
         if self.is_house:
             return
-        closed = order.closed()
-        symbol = order.symbol
-        self.orders[symbol][order.order_id] = closed
-        ids = self.client_ids[symbol]
-        if ids.get(order.client_order_id) is order:
-            ids[order.client_order_id] = closed
+        self.orders[order.symbol][order.order_id] = order.closed()
 
     def find(
         self, symbol: str, order_id: int | None, client_order_id: str | None
@@ -114,7 +111,8 @@ class AccountState:
                 return None
             return order
         if client_order_id is not None:
-            return self.client_ids[symbol].get(client_order_id)
+            found = self.client_ids[symbol].get(client_order_id)
+            return None if found is None else self.orders[symbol][found]
         return None
 
 

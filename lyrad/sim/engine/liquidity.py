@@ -18,7 +18,6 @@ from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.members import BUY, CANCELED, GTC, LIMIT, SELL
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import (
-    Fill,
     LiquidityProfile,
     Side,
     SymbolSpec,
@@ -81,29 +80,23 @@ def _quote(
     market: Market, house: AccountState, side: Side, price: Decimal, qty: Decimal, now_ms: int
 ) -> None:
     is_buy = side is BUY
+    asset = market.quote if is_buy else market.base
     need = price * qty if is_buy else qty
-    if not qty or house.free[market.asset_held(is_buy)] < need:
+    if not qty or house.free[asset] < need:
         return  # the house is large, not infinite: an unfunded level is left out
     tick = market.tick_of(price)
+    order_id = market.next_order_id
+    market.next_order_id = order_id + 1
     order = LiveOrder(
-        market.new_order_id(),
-        "",
-        house,
-        market.symbol,
-        side,
-        LIMIT,
-        GTC,
-        price,
-        tick,
-        qty,
-        ZERO,
-        now_ms,
-        market.asset_held(is_buy),
+        order_id, "", house, market.symbol, side, LIMIT, GTC, price, tick, qty, ZERO, now_ms, asset
     )
     market.lock(order, need)
-    fills: list[Fill] = []
-    market.take(order, tick, now_ms, fills)
-    market.rest_or_finish(order)
+    if market.crosses(is_buy, tick):  # user orders the new quote reaches: the user is maker
+        market.take(order, tick, now_ms, [])
+        market.rest_or_finish(order)
+    else:  # what take and rest_or_finish come to when nothing is in reach
+        market.last_update_id += 1
+        market.rest(order)
 
 
 def _level_qty(spec: SymbolSpec, size: Decimal, price: Decimal) -> Decimal:

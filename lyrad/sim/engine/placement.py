@@ -76,7 +76,7 @@ def place_limit(
     )
     # AccountState.remember, inlined: the account is a user's (the house quotes elsewhere)
     account.orders[symbol][order_id] = order
-    account.client_ids[symbol][client_order_id] = order
+    account.client_ids[symbol][client_order_id] = order_id
     if tif is FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
         order.status = EXPIRED  # all or nothing: nothing
         account.archive(order)
@@ -161,7 +161,7 @@ def place_market(
         asset,
     )
     account.orders[symbol][order_id] = order  # AccountState.remember, as in place_limit
-    account.client_ids[symbol][client_order_id] = order
+    account.client_ids[symbol][client_order_id] = order_id
     free[asset] -= need  # Market.lock, inlined
     locked[asset] += need
     order.locked += need
