@@ -24,7 +24,8 @@ from lyrad.journal.rows import RowInsert, chunk_sizes
 class Settlement:
     """What a group's callers get: `units[i]` resolves with `values[i]`; `failed` fail.
 
-    The writer lists units, not their futures: futures are touched on the loop's thread only.
+    The writer lists units, not their futures: on the way to success, futures are touched on
+    the loop's thread only (refusals of a whole group list futures: they are rare).
     """
 
     __slots__ = ("failed", "units", "values")
