@@ -14,6 +14,7 @@ from lyrad.domain.errors import (
     AmbiguousOutcome,
     AuthenticationFailed,
     BadVenueResponse,
+    JournalError,
     JournalWriteFailed,
     OrderNotFound,
     OrderRejected,
@@ -284,6 +285,11 @@ class OrderExecutor:
             # The outcome could not be written: the order stays as journaled before (pending
             # or unknown) for the reconciler of the next start; nothing more may be sent.
             self._halt(f"journal cannot write: {e}")
+        except JournalError as e:
+            # The journal refused the venue's answer (e.g. an order id the venue gave another
+            # order before): the books can no longer be trusted to match. Stop and say why.
+            log.error("order_outcome_refused", client_order_id=order.client_order_id, error=str(e))
+            self._halt(f"journal refused the answer for {order.client_order_id}: {e}")
         except Exception as e:
             if not answered.done():
                 answered.set_exception(e)  # a bug: the caller sees it, and so does the owner

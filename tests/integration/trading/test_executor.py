@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -292,3 +293,32 @@ async def test_a_full_disk_while_an_order_is_in_flight_halts_and_keeps_the_write
         refused = await r.executor.submit(r.intent(price="48000"))
         assert not refused.accepted
         assert venue.created == 1  # nothing more left the process
+
+
+class IdReusingVenue(FakeVenue):
+    """A venue that restarted from scratch: its order ids begin again at the first one."""
+
+    async def create_order(self, request: OrderRequest) -> VenueOrder:
+        answer = await super().create_order(request)
+        return replace(answer, venue_order_id="1")
+
+
+async def test_an_answer_the_journal_refuses_halts_trading_and_keeps_the_executor_running(
+    tmp_path: Path,
+) -> None:
+    venue = IdReusingVenue()
+    async with rig(tmp_path / "j.sqlite3", venue) as r:
+        first = await r.submit(r.intent())
+        assert first.client_order_id is not None
+        second = await r.submit(r.intent(price="48000"))
+        assert second.client_order_id is not None
+        assert r.trading.status.state is TradingState.HALTED
+        assert second.client_order_id in r.trading.status.reason
+        order = await r.journal.get_order(second.client_order_id)
+        assert order is not None
+        assert order.state is OrderState.PENDING_SUBMIT  # the reconciler's to settle
+        # The executor still serves: a cancel of the first order goes through.
+        await r.executor.cancel(first.client_order_id)
+        cancelled = await r.journal.get_order(first.client_order_id)
+        assert cancelled is not None
+        assert cancelled.state is OrderState.CANCELLED
