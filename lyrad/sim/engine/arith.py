@@ -90,6 +90,7 @@ def ceil_to(value: Decimal, unit: Decimal) -> Decimal:
     return steps * unit
 
 
+@functools.lru_cache(maxsize=64)  # a dict hit beats scaleb on the market order path
 def unit_of(precision: int) -> Decimal:
     """The smallest amount at `precision` decimals, e.g. 8 -> 0.00000001."""
     return Decimal(1).scaleb(-precision)

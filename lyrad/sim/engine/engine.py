@@ -64,7 +64,12 @@ class Engine:
         accounts: Sequence[AccountSpec],
         liquidity: LiquidityProfile,
         seed: int,
+        *,
+        first_id: int = 1,
     ) -> None:
+        """`first_id`: each symbol's first order id and first trade id (ids count up from it)."""
+        if first_id < 1:
+            raise ValueError(f"first_id must be >= 1, got {first_id}")
         check_profile(liquidity)
         specs: dict[str, SymbolSpec] = {}
         for spec in symbols:
@@ -75,7 +80,7 @@ class Engine:
         self.symbols: Mapping[str, SymbolSpec] = MappingProxyType(specs)
         assets = list(dict.fromkeys(a for s in symbols for a in (s.base, s.quote)))
         self._fees = dict.fromkeys(assets, ZERO)
-        self._markets = {name: Market(spec, self._fees) for name, spec in specs.items()}
+        self._markets = {name: Market(s, self._fees, first_id) for name, s in specs.items()}
         self._users: dict[str, AccountState] = {}
         self._by_key: dict[str, AccountSpec] = {}
         for account in accounts:
@@ -87,6 +92,10 @@ class Engine:
         self._liquidity = liquidity
         self._rng = random.Random(seed)
         self.exact_context: Context = new_exact_context()
+        # Bound once: a fresh bound method per call is an allocation on the busiest paths.
+        self._run = self.exact_context.run
+        self._place = self._place_order
+        self._cancel = self._cancel_order
         self._client_id_prefix = f"sim{self._rng.getrandbits(32):08x}-"
 
     # ---- accounts ---------------------------------------------------------------------
@@ -151,7 +160,7 @@ class Engine:
     def place_order(self, req: OrderRequest, now_ms: int) -> OrderSnapshot:
         """Place an order; raise EngineRejection (nothing changed) if it is refused."""
         # exact_method spelled out: this path is hot enough for its *args/**kwargs to show
-        return self.exact_context.run(self._place_order, req, now_ms)
+        return self._run(self._place, req, now_ms)
 
     def _place_order(self, req: OrderRequest, now_ms: int) -> OrderSnapshot:
         market = self._markets.get(req.symbol) or self._market(req.symbol)
@@ -186,8 +195,8 @@ class Engine:
         now_ms: int,
     ) -> OrderSnapshot:
         """Cancel an open order by id or client id."""
-        run = self.exact_context.run  # exact_method spelled out, as in place_order
-        return run(self._cancel_order, account, symbol, order_id, client_order_id, now_ms)
+        # exact_method spelled out, as in place_order
+        return self._run(self._cancel, account, symbol, order_id, client_order_id, now_ms)
 
     def _cancel_order(
         self,

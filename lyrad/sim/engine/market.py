@@ -44,7 +44,7 @@ class Market:
         "symbol",
     )
 
-    def __init__(self, spec: SymbolSpec, fees: dict[str, Decimal]) -> None:
+    def __init__(self, spec: SymbolSpec, fees: dict[str, Decimal], first_id: int = 1) -> None:
         self.spec = spec
         self.symbol = spec.symbol
         self.is_trading = spec.status == "TRADING"
@@ -58,8 +58,8 @@ class Market:
         self.bids = BookSide(is_bid=True)
         self.asks = BookSide(is_bid=False)
         self.reference: Decimal | None = None
-        self.next_order_id = 1
-        self.next_trade_id = 1
+        self.next_order_id = first_id
+        self.next_trade_id = first_id
         self.last_update_id = 1
         self.house_intact = False
 
