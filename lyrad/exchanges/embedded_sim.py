@@ -1,7 +1,8 @@
 """A venue of kind "sim": `lyrad sim` running inside the daemon on loopback.
 
 The daemon reaches it only over the wire, through ccxt, exactly like a real exchange. Its
-state lives in memory: every start of the daemon is a fresh simulated account.
+state lives in memory: every start of the daemon is a fresh simulated account, whose order and
+trade ids continue above every earlier run's (the journal remembers those runs' orders).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from lyrad.runtime.slot import Slot
 from lyrad.security.redaction import Redactor
 from lyrad.sim.engine import AccountSpec
 from lyrad.sim.server import SimServer
+from lyrad.sim.venue import first_id_after_earlier_runs, wall_clock_ms
 
 log = structlog.get_logger("lyrad.sim", component="sim")
 
@@ -56,6 +58,7 @@ class EmbeddedSimService:
             seed=self._config.seed,
             speed=self._config.speed,
             accounts=[account],
+            first_id=first_id_after_earlier_runs(wall_clock_ms()),
         ) as sim:
             self._slot.set(VenueEndpoint(sim.base_url, api_key, secret))
             log.info(

@@ -25,8 +25,13 @@ from lyrad.sim.scenarios import (
     load_scenario,
 )
 from lyrad.sim.server import SimServer
+from lyrad.sim.venue import first_id_after_earlier_runs, wall_clock_ms
 
 log = logging.getLogger("lyrad.sim")
+
+
+# Binance's ids are signed 64-bit; leave room for every id a run can hand out.
+MAX_FIRST_ID = 2**62
 
 
 def _port(text: str) -> int:
@@ -41,6 +46,13 @@ def _speed(text: str) -> float:
     if not 0 < speed < float("inf"):
         raise argparse.ArgumentTypeError("speed must be a positive number")
     return speed
+
+
+def _first_id(text: str) -> int:
+    first = int(text)
+    if not 1 <= first <= MAX_FIRST_ID:
+        raise argparse.ArgumentTypeError(f"the first id must be from 1 to {MAX_FIRST_ID}")
+    return first
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,6 +77,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument(
         "--accounts", type=Path, default=None, metavar="FILE", help="accounts TOML file"
+    )
+    parser.add_argument(
+        "--first-id",
+        type=_first_id,
+        default=None,
+        metavar="N",
+        help="first order and trade id (default: from the clock, so that ids never repeat"
+        " across restarts, as on a real venue)",
     )
     parser.add_argument(
         "--list-scenarios", action="store_true", help="print the shipped scenarios and exit"
@@ -128,6 +148,7 @@ async def _serve(
             seed=args.seed,
             speed=args.speed,
             accounts=accounts,
+            first_id=args.first_id or first_id_after_earlier_runs(wall_clock_ms()),
         ) as server:
             announcement = {
                 "base_url": server.base_url,

@@ -57,6 +57,7 @@ class SimServer:
         accounts: Sequence[AccountSpec] | None = None,
         admin_token: str | None = None,
         lost_response_hold_s: float = LOST_RESPONSE_HOLD_S,
+        first_id: int = 1,
     ) -> None:
         self._scenario = scenario
         self._host = host
@@ -67,6 +68,7 @@ class SimServer:
         self._accounts = list(accounts) if accounts is not None else [default_account(seed)]
         self.admin_token = admin_token or secrets.token_urlsafe(32)
         self._lost_response_hold_s = lost_response_hold_s
+        self._first_id = first_id
         self._stack: AsyncExitStack | None = None
         self.base_url = ""
         self.admin_url = ""
@@ -86,7 +88,11 @@ class SimServer:
         if isinstance(scenario, str):
             scenario = load_scenario(scenario)
         venue = Venue(
-            scenario=scenario, accounts=self._accounts, seed=self._seed, speed=self._speed
+            scenario=scenario,
+            accounts=self._accounts,
+            seed=self._seed,
+            speed=self._speed,
+            first_id=self._first_id,
         )
         async with AsyncExitStack() as stack:
             group = await stack.enter_async_context(asyncio.TaskGroup())

@@ -137,6 +137,16 @@ class RequestLog:
         return len(self._records)
 
 
+def first_id_after_earlier_runs(wall_ms: int) -> int:
+    """A first order and trade id above any an earlier run can have handed out.
+
+    A real venue never gives an id twice, and a journal that outlives a sim run holds the ids
+    of every run before: counting from the wall clock in ms × 1000 keeps them apart unless a
+    run hands out more than a million ids per second.
+    """
+    return wall_ms * 1000
+
+
 class Venue:
     """Everything a dialect serves; engine calls are synchronous and made on the event loop."""
 
@@ -150,6 +160,7 @@ class Venue:
         wall_ms: Callable[[], int] = wall_clock_ms,
         monotonic: Callable[[], float] = time.monotonic,
         tick_s: float = 0.05,
+        first_id: int = 1,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -159,7 +170,7 @@ class Venue:
         self.clock = AcceleratedClock(self.started_ms, speed, monotonic)
         self.specs: tuple[SymbolSpec, ...] = tuple(symbol_spec(m) for m in scenario.symbols)
         self._liquidity = _profile(scenario.liquidity)
-        self.engine = Engine(self.specs, accounts, self._liquidity, seed)
+        self.engine = Engine(self.specs, accounts, self._liquidity, seed, first_id=first_id)
         self.accounts: tuple[AccountSpec, ...] = tuple(accounts)
         self.source: MarketData = build_source(scenario, seed, start_ms=self.started_ms)
         self.faults = FaultInjector(scenario.faults, seed)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.process import free_port, running_daemon
+from tests.e2e.process import RunningDaemon, free_port, running_daemon
 
 pytestmark = pytest.mark.e2e
 
@@ -87,6 +87,31 @@ def test_lifecycle_under_systemd(tmp_path: Path) -> None:
         daemon.signal(signal.SIGTERM)
         assert daemon.wait_exit(timeout=10) == 0
         daemon.notifications.wait_for("STOPPING=1", timeout=1)
+
+
+def orders_opened(daemon: RunningDaemon) -> float:
+    _, text = daemon.get("/metrics")
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("lyrad_orders_total{") and 'state="open"' in line
+    )
+
+
+def test_a_second_run_on_the_same_journal_trades_on(tmp_path: Path) -> None:
+    # The default venue is the embedded sim, which starts afresh each run while the journal
+    # keeps every order of the runs before: the venue's ids must never meet an earlier run's.
+    for _ in range(2):
+        with running_daemon(tmp_path, config()) as daemon:
+            daemon.wait_ready()
+            deadline = time.monotonic() + 20
+            while orders_opened(daemon) < 4 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert orders_opened(daemon) >= 4, daemon.log()
+            assert '"component_failed"' not in daemon.log()
+            assert daemon.get_json("/readyz")[1]["trading_state"] == "active"
+            daemon.signal(signal.SIGTERM)
+            assert daemon.wait_exit(timeout=10) == 0
 
 
 def test_reload_restarts_only_the_changed_component(tmp_path: Path) -> None:

@@ -118,3 +118,9 @@ async def test_bad_accounts_file_is_a_one_line_config_error(tmp_path: Path) -> N
     code, _, stderr = await _run("--accounts", str(bad))
     assert code == ExitCode.CONFIG_ERROR
     assert stderr.strip() == f"lyrad sim: {bad}: accounts[0].secret: missing"
+
+
+async def test_a_first_id_out_of_range_is_refused_in_one_line() -> None:
+    code, _, stderr = await _run("--first-id", "0")
+    assert code == 2  # argparse's usage error
+    assert "the first id must be from 1 to" in stderr.strip().splitlines()[-1]
