@@ -65,15 +65,6 @@ class Market:
 
     # ---- ids, locks and the book -------------------------------------------------------
 
-    def new_order_id(self) -> int:
-        order_id = self.next_order_id
-        self.next_order_id = order_id + 1
-        return order_id
-
-    def asset_held(self, is_buy: bool) -> str:
-        """The asset an order locks: quote for a buy, base for a sell."""
-        return self.quote if is_buy else self.base
-
     def lock(self, order: LiveOrder, amount: Decimal) -> None:
         """Move `amount` from the owner's free to locked balance, held by `order`."""
         owner, asset = order.owner, order.asset
@@ -282,45 +273,45 @@ class Market:
         self.next_trade_id = trade_id + 1
         if b.is_house or s.is_house:
             self.house_intact = False
+        # Each user side keeps the trade in its history; the taker's side is also a Fill now.
+        # The history holds plain tuples, not Fills: made only of numbers and strings, a tuple
+        # drops out of the garbage collector's scans after its first one, and trades pile up.
+        # (Written out for each side rather than in a helper: this runs for every fill.)
+        symbol = self.symbol
         if not b.is_house:
-            self._publish(buyer, taker, trade_id, price, qty, quote_qty, buyer_fee, now_ms, fills)
+            record: TradeRecord = (
+                trade_id,
+                buyer.order_id,
+                symbol,
+                price,
+                qty,
+                quote_qty,
+                buyer_fee,
+                base,
+                now_ms,
+                True,
+                buyer is not taker,
+            )
+            b.trades[symbol].append(record)
+            if buyer is taker:
+                fills.append(_build_fill(*record))
         if not s.is_house:
-            self._publish(seller, taker, trade_id, price, qty, quote_qty, seller_fee, now_ms, fills)
-
-    def _publish(
-        self,
-        order: LiveOrder,
-        taker: LiveOrder,
-        trade_id: int,
-        price: Decimal,
-        qty: Decimal,
-        quote_qty: Decimal,
-        fee: Decimal,
-        now_ms: int,
-        fills: list[Fill],
-    ) -> None:
-        """Record the trade as `order`'s user sees it; the taker's side also as a Fill now.
-
-        The history keeps plain tuples, not Fills: holding only numbers and strings, a tuple
-        drops out of the garbage collector's scans after its first one, and trades pile up.
-        """
-        is_buyer = order.is_buy
-        record: TradeRecord = (
-            trade_id,
-            order.order_id,
-            self.symbol,
-            price,
-            qty,
-            quote_qty,
-            fee,
-            self.base if is_buyer else self.quote,
-            now_ms,
-            is_buyer,
-            order is not taker,
-        )
-        order.owner.trades[self.symbol].append(record)
-        if order is taker:
-            fills.append(_build_fill(*record))
+            record = (
+                trade_id,
+                seller.order_id,
+                symbol,
+                price,
+                qty,
+                quote_qty,
+                seller_fee,
+                quote,
+                now_ms,
+                False,
+                seller is not taker,
+            )
+            s.trades[symbol].append(record)
+            if seller is taker:
+                fills.append(_build_fill(*record))
 
     # ---- previews (no mutation) ------------------------------------------------------
 

@@ -10,6 +10,8 @@ lock is returned at the end; a resting order keeps exactly what its remainder ne
 
 from __future__ import annotations
 
+from bisect import insort
+from collections import deque
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState
@@ -91,8 +93,17 @@ def place_limit(
             market.last_update_id += 1
         if tif is not GTC:
             return _expire_untouched(market, order)
-        market.rest(order)  # as placed: NEW, its lock exact
-        # order.snapshot(), from the values at hand: most orders end here
+        # Market.rest, inlined: resting as placed (NEW, its lock exact) is the busiest path
+        book = market.bids if is_buy else market.asks
+        level = book.levels.get(tick)
+        if level is None:
+            book.levels[tick] = deque((order,))
+            insort(book.ticks, tick)
+        else:
+            level.append(order)
+        account.open_orders[symbol][order_id] = order
+        market.last_update_id += 1
+        # order.snapshot(), from the values at hand
         return build_snapshot(
             order_id,
             client_order_id,
@@ -111,12 +122,17 @@ def place_limit(
             ZERO,
             (),
         )
+    return _take_then_finish(market, order, tick, now_ms)
+
+
+def _take_then_finish(market: Market, order: LiveOrder, tick: int, now_ms: int) -> OrderSnapshot:
+    """A limit order that crosses: take up to its price, then rest (GTC) or expire the rest."""
     fills: list[Fill] = []
     market.take(order, tick, now_ms, fills)
-    if tif is not GTC:
+    if order.time_in_force is not GTC:
         order.status = EXPIRED if order.remaining else FILLED
         market.release(order)
-        account.archive(order)
+        order.owner.archive(order)
     else:
         market.rest_or_finish(order)
     return order.snapshot(tuple(fills))
