@@ -89,12 +89,6 @@ class AccountState:
                 f"client order id {client_order_id!r} is already in use",
             )
 
-    def remember(self, order: LiveOrder) -> None:
-        """Keep a newly placed order for lookups by id and client id."""
-        if not self.is_house:
-            self.orders[order.symbol][order.order_id] = order
-            self.client_ids[order.symbol][order.client_order_id] = order.order_id
-
     def archive(self, order: LiveOrder) -> None:
         """Keep a user's order that can no longer change in its compact closed form."""
         if self.is_house:

@@ -76,7 +76,7 @@ def place_limit(
         now_ms,
         asset,
     )
-    # AccountState.remember, inlined: the account is a user's (the house quotes elsewhere)
+    # Kept for lookups by id and client id (the account is a user's: house quotes elsewhere)
     account.orders[symbol][order_id] = order
     account.client_ids[symbol][client_order_id] = order_id
     if tif is FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
@@ -176,7 +176,7 @@ def place_market(
         now_ms,
         asset,
     )
-    account.orders[symbol][order_id] = order  # AccountState.remember, as in place_limit
+    account.orders[symbol][order_id] = order  # kept for lookups, as in place_limit
     account.client_ids[symbol][client_order_id] = order_id
     free[asset] -= need  # Market.lock, inlined
     locked[asset] += need
