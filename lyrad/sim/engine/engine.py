@@ -179,7 +179,7 @@ class Engine:
         if client_order_id is None:
             # unique per account and symbol, because order ids are unique per symbol
             client_order_id = f"{self._client_id_prefix}{market.next_order_id}"
-        else:
+        elif client_order_id in account.client_ids[market.symbol]:  # else: a new id, free
             account.check_client_id(market.symbol, client_order_id, now_ms)
         if is_market:
             return place_market(market, account, req, client_order_id, now_ms)
