@@ -90,7 +90,7 @@ class OrderExecutor:
         self._tg = tg
 
     async def drain(self, timeout_s: float) -> None:
-        """Wait for in-flight sends to be journaled (shutdown)."""
+        """Wait for in-flight sends to be journaled (shutdown, the kill switch)."""
         if self._inflight:
             log.info("executor_draining", inflight=len(self._inflight))
             await asyncio.wait(set(self._inflight.values()), timeout=timeout_s)

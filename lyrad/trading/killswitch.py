@@ -21,6 +21,8 @@ from lyrad.trading.state import TradingState
 log = structlog.get_logger("lyrad.killswitch", component="killswitch")
 
 KV_TRADING_STATE = "trading_state"
+# Longer than any venue's send timeout: by then every send in flight is answered or unknown.
+IN_FLIGHT_WAIT_S = 60.0
 
 
 async def restore_state(journal: OrderJournal, board: BreakerBoard) -> None:
@@ -67,6 +69,13 @@ class KillSwitch:
         log.warning("trading_resumed", reason=reason)
 
     async def _cancel_all(self) -> None:
+        await self._cancel_live()
+        # An order sent just before the halt is known once the venue's answer is journaled:
+        # wait for every send in flight (each ends within the send timeout), then cancel again.
+        await self._executor.drain(IN_FLIGHT_WAIT_S)
+        await self._cancel_live()
+
+    async def _cancel_live(self) -> None:
         live: list[Order] = self._executor.all_live_orders()
         for order in live:
             await self._executor.cancel(order.client_order_id)
