@@ -142,30 +142,42 @@ def _projected(a: Assessment, reason: RejectReason) -> Projection | Rejected:
 
 
 def gross_exposure(a: Assessment) -> Rejected | None:
-    limit = a.quote_limits.max_gross_exposure
-    if limit is None:
-        return None
-    p = _projected(a, RejectReason.GROSS_EXPOSURE)
-    if isinstance(p, Rejected):
-        return p
-    if p.gross_after > limit and p.gross_after > p.gross_before:
-        measure = f"gross exposure in {p.quote}"
-        key = f"quotes.{p.quote}.max_gross_exposure"
-        return over(RejectReason.GROSS_EXPOSURE, measure, p.gross_after, key, limit)
-    return None
+    return _exposure(
+        a,
+        a.quote_limits.max_gross_exposure,
+        RejectReason.GROSS_EXPOSURE,
+        "gross",
+        lambda p: (p.gross_before, p.gross_after),
+    )
 
 
 def net_exposure(a: Assessment) -> Rejected | None:
-    limit = a.quote_limits.max_net_exposure
+    return _exposure(
+        a,
+        a.quote_limits.max_net_exposure,
+        RejectReason.NET_EXPOSURE,
+        "net",
+        lambda p: (p.net_before, p.net_after),
+    )
+
+
+def _exposure(
+    a: Assessment,
+    limit: Decimal | None,
+    reason: RejectReason,
+    kind: str,
+    before_after: Callable[[Projection], tuple[Decimal, Decimal]],
+) -> Rejected | None:
+    """Refused when the order takes the exposure above `limit` and raises it."""
     if limit is None:
         return None
-    p = _projected(a, RejectReason.NET_EXPOSURE)
+    p = _projected(a, reason)
     if isinstance(p, Rejected):
         return p
-    if p.net_after > limit and p.net_after > p.net_before:
-        measure = f"net exposure in {p.quote}"
-        key = f"quotes.{p.quote}.max_net_exposure"
-        return over(RejectReason.NET_EXPOSURE, measure, p.net_after, key, limit)
+    before, after = before_after(p)
+    if after > limit and after > before:
+        measure = f"{kind} exposure in {p.quote}"
+        return over(reason, measure, after, f"quotes.{p.quote}.max_{kind}_exposure", limit)
     return None
 
 
