@@ -12,6 +12,8 @@ import random
 import signal
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ import pytest
 
 from lyrad.journal.readonly import open_readonly
 from lyrad.sim.server import SimAccountInfo
-from tests.e2e.process import HTTP_AND_JSON_LOGS, running_daemon
+from tests.e2e.process import HTTP_AND_JSON_LOGS, RunningDaemon, running_daemon
 from tests.e2e.sim_process import SimProcess, sim_process
 from tests.support.ccxt_sim import sim_config
 
@@ -72,18 +74,27 @@ def test_kill_nine_soak(tmp_path: Path) -> None:
     crash_repeatedly_and_verify(tmp_path, 100, seed=7)
 
 
+@contextmanager
+def daemon_on_shared_journal(
+    tmp_path: Path, run: str, sim: SimProcess, *, trading: bool
+) -> Iterator[RunningDaemon]:
+    """A daemon in its own directory `run`, on the journal every run of the test shares."""
+    run_dir = tmp_path / run
+    run_dir.mkdir()
+    with running_daemon(
+        run_dir,
+        daemon_config(sim, trading=trading),
+        extra_env={"LYRAD_JOURNAL__PATH": str(tmp_path / "journal.sqlite3")},
+    ) as daemon:
+        yield daemon
+
+
 def crash_repeatedly_and_verify(tmp_path: Path, kills: int, seed: int) -> None:
     rng = random.Random(seed)
     with sim_process(tmp_path, "--seed", "7") as sim:
         sim.set_faults(LOST)
         for round_ in range(kills):
-            run_dir = tmp_path / f"run{round_}"
-            run_dir.mkdir()
-            with running_daemon(
-                run_dir,
-                daemon_config(sim, trading=True),
-                extra_env={"LYRAD_JOURNAL__PATH": str(tmp_path / "journal.sqlite3")},
-            ) as daemon:
+            with daemon_on_shared_journal(tmp_path, f"run{round_}", sim, trading=True) as daemon:
                 daemon.wait_ready()
                 time.sleep(rng.uniform(1.0, 3.5))
                 daemon.process.send_signal(signal.SIGKILL)
@@ -110,13 +121,7 @@ def test_lost_answers_end_in_the_true_venue_state(tmp_path: Path) -> None:
     """No crash: 30% of placement and cancellation answers lost while the daemon trades."""
     with sim_process(tmp_path, "--seed", "11") as sim:
         sim.set_faults(LOST)
-        run_dir = tmp_path / "run"
-        run_dir.mkdir()
-        with running_daemon(
-            run_dir,
-            daemon_config(sim, trading=True),
-            extra_env={"LYRAD_JOURNAL__PATH": str(tmp_path / "journal.sqlite3")},
-        ) as daemon:
+        with daemon_on_shared_journal(tmp_path, "run", sim, trading=True) as daemon:
             daemon.wait_ready()
             time.sleep(8)
             daemon.signal(signal.SIGTERM)
@@ -141,13 +146,7 @@ def settle_and_stop(sim: SimProcess, tmp_path: Path) -> None:
     with contextlib.suppress(ccxt.OrderNotFound):  # Binance's answer when none is open
         client.cancel_all_orders("BTC/USDT")
     time.sleep(3.5)  # past unknown_grace, so "not on the venue" means "never arrived"
-    final_dir = tmp_path / "final"
-    final_dir.mkdir()
-    with running_daemon(
-        final_dir,
-        daemon_config(sim, trading=False),
-        extra_env={"LYRAD_JOURNAL__PATH": str(tmp_path / "journal.sqlite3")},
-    ) as daemon:
+    with daemon_on_shared_journal(tmp_path, "final", sim, trading=False) as daemon:
         daemon.wait_ready()  # ready only after the start-up reconciliation
         daemon.signal(signal.SIGTERM)
         assert daemon.wait_exit(timeout=20) == 0
