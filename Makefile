@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint typecheck unit soak online bench lock sim clean
+.PHONY: help venv engine run test lint typecheck unit soak online bench lock sim clean
 
 help: ## list every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,10 +22,15 @@ $(STAMP): pyproject.toml $(LOCK)
 
 venv: $(STAMP) ## create or update .venv from the lock
 
-run: $(STAMP) ## run the daemon (paper trading on the embedded sim); ARGS="--config FILE"
+# The sim engine compiled with mypyc (lyrad/sim/engine/native.py); a no-op when current, and
+# the interpreted engine, with one line saying why, where nothing can be compiled.
+engine: $(STAMP) ## compile the sim engine (mypyc) unless its build is current
+	@$(BIN)/python -m lyrad.sim.build_engine
+
+run: engine ## run the daemon (paper trading on the embedded sim); ARGS="--config FILE"
 	$(BIN)/lyrad run $(ARGS)
 
-test: $(STAMP) ## the whole check: ruff, ruff format, mypy --strict, pytest
+test: engine ## the whole check: ruff, ruff format, mypy --strict, pytest
 	@deploy/dev-deps.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -39,19 +44,19 @@ lint: $(STAMP) ## ruff check and ruff format --check only
 typecheck: $(STAMP) ## mypy --strict over lyrad and tests
 	$(BIN)/mypy
 
-unit: $(STAMP) ## unit tests only (fast)
+unit: engine ## unit tests only (fast)
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
 
-soak: $(STAMP) ## long soak and chaos runs (marker soak)
+soak: engine ## long soak and chaos runs (marker soak)
 	$(BIN)/pytest -m soak $(PYTEST_ARGS)
 
-online: $(STAMP) ## opt-in tests against real exchanges (marker online; needs credentials)
+online: engine ## opt-in tests against real exchanges (marker online; needs credentials)
 	$(BIN)/pytest -m online $(PYTEST_ARGS)
 
-bench: $(STAMP) ## every benchmark, each printed beside its baseline
+bench: engine ## every benchmark, each printed beside its baseline
 	$(BIN)/python -m bench $(ARGS)
 
-sim: $(STAMP) ## run a standalone simulated exchange; ARGS="--scenario flash_crash"
+sim: engine ## run a standalone simulated exchange; ARGS="--scenario flash_crash"
 	$(BIN)/lyrad sim $(ARGS)
 
 lock: ## re-resolve and pin every dependency into requirements.lock
@@ -61,4 +66,4 @@ lock: ## re-resolve and pin every dependency into requirements.lock
 	rm -rf .venv-lock
 
 clean: ## remove the environment and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis lyrad/sim/engine/_native*

@@ -4,19 +4,25 @@ Two accounts trade BTCUSDT and ETHUSDT against each other and the house liquidit
 orders that rest (some inside the spread), 30% orders that cross (market by quantity, market
 by quote amount, limit IOC), 20% cancels of a random resting order. The reference price walks
 every 500 operations, which moves the house quotes (not counted as operations, but timed).
-The target is 100,000 engine operations per second in process.
+The target is 100,000 engine operations per second in process. The engine runs compiled by
+mypyc when `make` could build it (lyrad/sim/engine/native.py); the interpreted engine is then
+measured beside it, in a second process, on the same plan.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import random
+import subprocess
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from lyrad.sim.engine import (
+    COMPILED,
     AccountSpec,
     Engine,
     EngineRejection,
@@ -27,6 +33,7 @@ from lyrad.sim.engine import (
     SymbolSpec,
     TimeInForce,
 )
+from lyrad.sim.engine.native import INTERPRETED_ENV
 
 TARGET_OPS_PER_S = 100_000
 N_OPS = 200_000
@@ -166,15 +173,19 @@ def run(engine: Engine, steps: list[Step], moves: list[tuple[str, Decimal]]) -> 
     return fills, rejected
 
 
-def main() -> None:
+def measure(*, verbose: bool) -> list[float]:
+    """Operations per second (wall clock) of each timed round over the seeded plan."""
     steps = plan(N_OPS, SEED)
     moves = reference_walk(N_OPS, SEED)
-    mix = Counter("rest" if s.rests else "cancel" if s.request is None else "cross" for s in steps)
-    print(
-        f"  mix: {N_OPS} operations: {mix['rest']} resting limit orders, "
-        f"{mix['cross']} crossing orders, {mix['cancel']} cancels; the reference moves "
-        f"every {REFERENCE_EVERY}"
-    )
+    if verbose:
+        mix = Counter(
+            "rest" if s.rests else "cancel" if s.request is None else "cross" for s in steps
+        )
+        print(
+            f"  mix: {N_OPS} operations: {mix['rest']} resting limit orders, "
+            f"{mix['cross']} crossing orders, {mix['cancel']} cancels; the reference moves "
+            f"every {REFERENCE_EVERY}"
+        )
     # The plan's 360,000 request objects are the harness's, not the engine's: frozen out of the
     # collector so that its full collections scan what the engine allocates, as in a process
     # that builds each request when it sends it.
@@ -191,13 +202,36 @@ def main() -> None:
         fills, rejected = run(engine, steps, moves)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         rates.append(N_OPS / wall)
-        print(
-            f"  round {round_no}: {wall:.2f} s wall, {N_OPS / wall:,.0f} ops/s "
-            f"({N_OPS / cpu:,.0f} ops/s of CPU time); {fills} fills, "
-            f"{rejected} cancels of orders already filled"
-        )
-    best = max(rates)
-    print(f"  engine:   {best:12,.0f} ops/s (best of {len(rates)} rounds, wall clock)")
+        if verbose:
+            print(
+                f"  round {round_no}: {wall:.2f} s wall, {N_OPS / wall:,.0f} ops/s "
+                f"({N_OPS / cpu:,.0f} ops/s of CPU time); {fills} fills, "
+                f"{rejected} cancels of orders already filled"
+            )
+    return rates
+
+
+def _interpreted_best() -> float:
+    """The interpreted engine's best round on the same plan, in a process of its own."""
+    code = "from bench.sim_engine import measure; print(max(measure(verbose=False)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, INTERPRETED_ENV: "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.split()[-1])
+
+
+def main() -> None:
+    print(f"  engine build: {'compiled (mypyc)' if COMPILED else 'interpreted'}")
+    best = max(measure(verbose=True))
+    print(f"  engine:   {best:12,.0f} ops/s (best round, wall clock)")
+    if COMPILED:
+        interpreted = _interpreted_best()
+        print(f"  interpreted engine, same plan: {interpreted:,.0f} ops/s (best round)")
+        print(f"  compiled / interpreted: {best / interpreted:.2f}x")
     print(f"  target:   {TARGET_OPS_PER_S:12,.0f} ops/s")
     print(f"  ratio:    {best / TARGET_OPS_PER_S:12.2f}x target")
 

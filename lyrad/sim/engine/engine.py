@@ -78,7 +78,7 @@ class Engine:
                 raise ValueError(f"symbol {spec.symbol} given twice")
             specs[spec.symbol] = spec
         self.symbols: Mapping[str, SymbolSpec] = MappingProxyType(specs)
-        assets = list(dict.fromkeys(a for s in symbols for a in (s.base, s.quote)))
+        assets = list(dict.fromkeys([a for s in symbols for a in (s.base, s.quote)]))
         self._fees = dict.fromkeys(assets, ZERO)
         self._markets = {name: Market(s, self._fees, first_id) for name, s in specs.items()}
         self._users: dict[str, AccountState] = {}
