@@ -297,7 +297,7 @@ class Engine:
             end_ms=end_ms,
             limit=limit,
         )
-        return [Fill(*record) for record in chosen]
+        return [tuple.__new__(Fill, record) for record in chosen]
 
     @exact_method
     def book(self, symbol: str, limit: int) -> BookSnapshot:

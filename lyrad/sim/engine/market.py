@@ -14,12 +14,9 @@ from decimal import Decimal
 from lyrad.sim.engine.accounts import AccountState, TradeRecord
 from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.book import BookSide
-from lyrad.sim.engine.fastbuild import builder
 from lyrad.sim.engine.members import EXPIRED, FILLED, PARTIALLY_FILLED
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import Fill, OrderStatus, SymbolSpec
-
-_build_fill = builder(Fill)
 
 
 class Market:
@@ -294,7 +291,7 @@ class Market:
             )
             b.trades[symbol].append(record)
             if buyer is taker:
-                fills.append(_build_fill(*record))
+                fills.append(tuple.__new__(Fill, record))
         if not s.is_house:
             record = (
                 trade_id,
@@ -311,7 +308,7 @@ class Market:
             )
             s.trades[symbol].append(record)
             if seller is taker:
-                fills.append(_build_fill(*record))
+                fills.append(tuple.__new__(Fill, record))
 
     # ---- previews (no mutation) ------------------------------------------------------
 

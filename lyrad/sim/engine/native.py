@@ -43,8 +43,7 @@ COMPILED_MODULES = (
     "specs",
 )
 """The modules mypyc compiles. The rest stay interpreted: value types and enums (`types`,
-`members`), the frozen-dataclass builder (`fastbuild`, which swaps `__class__`), the decimal
-context helpers (`arith`) and this module."""
+`members`), the decimal context helpers (`arith`) and this module."""
 
 
 def expected_manifest(package_dir: Path = PACKAGE_DIR) -> dict[str, str]:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lyrad.sim.engine.arith import ZERO
-from lyrad.sim.engine.fastbuild import builder
 from lyrad.sim.engine.members import BUY, NEW, PARTIALLY_FILLED
 from lyrad.sim.engine.types import (
     Fill,
@@ -27,8 +26,49 @@ if TYPE_CHECKING:
     from lyrad.sim.engine.accounts import AccountState
 
 OPEN_STATUSES = frozenset({NEW, PARTIALLY_FILLED})
-build_snapshot = builder(OrderSnapshot)
-"""OrderSnapshot(...) with every field positional, several times faster (see fastbuild)."""
+
+
+def build_snapshot(
+    order_id: int,
+    client_order_id: str,
+    symbol: str,
+    side: Side,
+    type: OrderType,
+    time_in_force: TimeInForce,
+    price: Decimal,
+    orig_qty: Decimal,
+    executed_qty: Decimal,
+    cummulative_quote_qty: Decimal,
+    status: OrderStatus,
+    time_ms: int,
+    update_time_ms: int,
+    working_time_ms: int,
+    orig_quote_order_qty: Decimal,
+    fills: tuple[Fill, ...],
+) -> OrderSnapshot:
+    """OrderSnapshot(...) with every field positional, without its Python-level __new__."""
+    return tuple.__new__(
+        OrderSnapshot,
+        (
+            order_id,
+            client_order_id,
+            symbol,
+            side,
+            type,
+            time_in_force,
+            price,
+            orig_qty,
+            executed_qty,
+            cummulative_quote_qty,
+            status,
+            time_ms,
+            update_time_ms,
+            working_time_ms,
+            orig_quote_order_qty,
+            fills,
+        ),
+    )
+
 
 ClosedOrder = tuple[
     int, str, str, str, str, str, Decimal, Decimal, Decimal, Decimal, str, int, int, Decimal

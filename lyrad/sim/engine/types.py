@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Side(StrEnum):
@@ -83,8 +84,13 @@ class LiquidityProfile:
     depth_growth: Decimal = Decimal("1.2")
 
 
-@dataclass(frozen=True, slots=True)
-class OrderRequest:
+# The per-order values (a request, its fills, its snapshot) are NamedTuples: immutable
+# like a frozen dataclass, read by field name at the same speed, but built from a tuple
+# with one C call (`tuple.__new__`) where a frozen dataclass's __init__ sets each field
+# through object.__setattr__: the difference was a sixth of a resting order's cost.
+
+
+class OrderRequest(NamedTuple):
     """A new order as the dialect hands it to the engine."""
 
     account: str
@@ -98,8 +104,7 @@ class OrderRequest:
     client_order_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fill:
+class Fill(NamedTuple):
     """One execution seen from one account."""
 
     trade_id: int
@@ -115,8 +120,7 @@ class Fill:
     is_maker: bool
 
 
-@dataclass(frozen=True, slots=True)
-class OrderSnapshot:
+class OrderSnapshot(NamedTuple):
     """An order's state at one instant; `fills` are those produced by the returning call."""
 
     order_id: int
