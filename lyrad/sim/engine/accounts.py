@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Final
 
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.orders import ClosedOrder, LiveOrder
@@ -14,7 +15,7 @@ from lyrad.sim.engine.types import (
     RejectReason,
 )
 
-HOUSE_ACCOUNT = "__house__"
+HOUSE_ACCOUNT: Final = "__house__"
 """Name of the account that provides the synthetic liquidity (readable through `balances`)."""
 
 HOUSE_BALANCE = Decimal(10) ** 15
@@ -23,7 +24,7 @@ HOUSE_BALANCE = Decimal(10) ** 15
 TradeRecord = tuple[int, int, str, Decimal, Decimal, Decimal, Decimal, str, int, bool, bool]
 """A Fill's fields in order, as the account's trade history keeps them (see Market._publish)."""
 
-CLIENT_ID_MEMORY_MS = 24 * 60 * 60 * 1000
+CLIENT_ID_MEMORY_MS: Final = 24 * 60 * 60 * 1000
 """A client order id stays taken this long after its order was placed (sim time)."""
 
 

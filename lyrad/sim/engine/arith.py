@@ -24,12 +24,12 @@ from decimal import (
     getcontext,
     setcontext,
 )
-from typing import Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Concatenate, Final, ParamSpec, Protocol, TypeVar
 
 EXACT = Context(prec=60, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
 # For the few computations that are approximate by nature (the synthetic ladder's shape).
 ROUNDING = Context(prec=28, traps=[InvalidOperation, DivisionByZero, Overflow])
-ZERO = Decimal(0)
+ZERO: Final = Decimal(0)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import string
 from decimal import Decimal
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.members import LIMIT, MARKET
@@ -20,7 +20,7 @@ from lyrad.sim.engine.types import (
 
 # Binance's rule for newClientOrderId is the pattern [.A-Z:/a-z0-9_-]{1,36}; stripping the
 # allowed characters and finding nothing left checks it several times faster than a regex.
-_CLIENT_ORDER_ID_CHARS = string.ascii_letters + string.digits + ".:/_-"
+_CLIENT_ORDER_ID_CHARS: Final = string.ascii_letters + string.digits + ".:/_-"
 
 
 def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None) -> int:

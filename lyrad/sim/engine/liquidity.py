@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import random
 from decimal import Decimal
+from typing import Final
 
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ROUNDING, ZERO, ceil_to, exact, floor_to
@@ -26,9 +27,9 @@ from lyrad.sim.engine.types import (
 Level = tuple[Decimal, Decimal]
 """(price, base quantity) of one synthetic quote."""
 
-_BPS = Decimal(10_000)
+_BPS: Final = Decimal(10_000)
 # Each level's size varies by up to 10%, drawn from the engine's seeded generator.
-_JITTER = tuple(Decimal(100 + p) / 100 for p in range(-10, 11))
+_JITTER: Final = tuple(Decimal(100 + p) / 100 for p in range(-10, 11))
 
 
 @exact

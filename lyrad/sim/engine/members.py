@@ -5,18 +5,20 @@ On Python 3.11 every attribute access on an Enum class goes through the slow
 order touched a dozen of them. Rare paths keep the readable `OrderStatus.X` spelling.
 """
 
+from typing import Final
+
 from lyrad.sim.engine.types import OrderStatus, OrderType, Side, TimeInForce
 
-BUY = Side.BUY
-SELL = Side.SELL
-LIMIT = OrderType.LIMIT
-MARKET = OrderType.MARKET
-LIMIT_MAKER = OrderType.LIMIT_MAKER
-GTC = TimeInForce.GTC
-IOC = TimeInForce.IOC
-FOK = TimeInForce.FOK
-NEW = OrderStatus.NEW
-PARTIALLY_FILLED = OrderStatus.PARTIALLY_FILLED
-FILLED = OrderStatus.FILLED
-CANCELED = OrderStatus.CANCELED
-EXPIRED = OrderStatus.EXPIRED
+BUY: Final = Side.BUY
+SELL: Final = Side.SELL
+LIMIT: Final = OrderType.LIMIT
+MARKET: Final = OrderType.MARKET
+LIMIT_MAKER: Final = OrderType.LIMIT_MAKER
+GTC: Final = TimeInForce.GTC
+IOC: Final = TimeInForce.IOC
+FOK: Final = TimeInForce.FOK
+NEW: Final = OrderStatus.NEW
+PARTIALLY_FILLED: Final = OrderStatus.PARTIALLY_FILLED
+FILLED: Final = OrderStatus.FILLED
+CANCELED: Final = OrderStatus.CANCELED
+EXPIRED: Final = OrderStatus.EXPIRED

@@ -9,7 +9,7 @@ of the run, and the history of orders only grows.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.members import BUY, NEW, PARTIALLY_FILLED
@@ -25,7 +25,7 @@ from lyrad.sim.engine.types import (
 if TYPE_CHECKING:
     from lyrad.sim.engine.accounts import AccountState
 
-OPEN_STATUSES = frozenset({NEW, PARTIALLY_FILLED})
+OPEN_STATUSES: Final = frozenset({NEW, PARTIALLY_FILLED})
 
 
 def build_snapshot(
