@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from lyrad.sim.engine.arith import ZERO
-from lyrad.sim.engine.members import BUY, NEW, PARTIALLY_FILLED
+from lyrad.sim.engine.members import BUY, NEW, PARTIALLY_FILLED, PLAIN
 from lyrad.sim.engine.types import (
     Fill,
     OrderSnapshot,
@@ -170,14 +170,14 @@ class LiveOrder:
             self.order_id,
             self.client_order_id,
             self.symbol,
-            self.side._value_,
-            self.type._value_,
-            self.time_in_force._value_,
+            PLAIN[self.side],
+            PLAIN[self.type],
+            PLAIN[self.time_in_force],
             self.price,
             self.orig_qty,
             self.executed_qty,
             self.cum_quote,
-            self.status._value_,
+            PLAIN[self.status],
             self.time_ms,
             self.update_time_ms,
             self.orig_quote_qty,

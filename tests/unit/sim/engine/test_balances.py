@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import decimal
 
 from lyrad.sim.engine import AccountSpec, RejectReason, Side, TimeInForce
@@ -166,8 +165,7 @@ def test_market_buy_by_quantity_affordable_only_at_the_best_prices_is_accepted()
 
 
 def test_balances_stay_exact_beyond_the_callers_decimal_precision() -> None:
-    fine = dataclasses.replace(
-        BTCUSDT,
+    fine = BTCUSDT._replace(
         tick_size=D("0.00000001"),
         min_price=D("0.00000001"),
         step_size=D("0.00000001"),

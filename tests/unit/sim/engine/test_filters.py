@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from lyrad.sim.engine import OrderRequest, OrderType, RejectReason, Side, TimeInForce
@@ -49,7 +47,7 @@ def test_price_filter(price: str) -> None:
 
 
 def test_price_grid_starts_at_min_price() -> None:
-    odd = dataclasses.replace(BTCUSDT, min_price=D("0.005"))
+    odd = BTCUSDT._replace(min_price=D("0.005"))
     check_request(odd, _limit("0.01", "60000.005"), REF)
     with rejected(RejectReason.PRICE_FILTER):
         check_request(odd, _limit("0.01", "60000.01"), REF)
@@ -65,7 +63,7 @@ def test_market_lot_size_applies_to_market_orders_only() -> None:
     with rejected(RejectReason.MARKET_LOT_SIZE):
         check_request(BTCUSDT, _market(qty="129"), D("1"))
     check_request(BTCUSDT, _limit("129", "1"), REF)
-    stepped = dataclasses.replace(BTCUSDT, market_step_size=D("0.001"))
+    stepped = BTCUSDT._replace(market_step_size=D("0.001"))
     with rejected(RejectReason.MARKET_LOT_SIZE):
         check_request(stepped, _market(qty="0.0015"), REF)
 

@@ -3,7 +3,6 @@ balances equal what open orders need, books never cross, and runs are determinis
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,11 +25,8 @@ from tests.unit.sim.engine.helpers import BTCUSDT, ETHUSDT, D
 
 # Coarse grids around small prices so that random orders collide and match often.
 SPECS = {
-    "BTCUSDT": dataclasses.replace(
-        BTCUSDT, min_notional=D("0.5"), step_size=D("0.001"), min_qty=D("0.001")
-    ),
-    "ETHUSDT": dataclasses.replace(
-        ETHUSDT,
+    "BTCUSDT": BTCUSDT._replace(min_notional=D("0.5"), step_size=D("0.001"), min_qty=D("0.001")),
+    "ETHUSDT": ETHUSDT._replace(
         min_notional=D("0.5"),
         step_size=D("0.01"),
         min_qty=D("0.01"),

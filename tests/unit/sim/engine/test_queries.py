@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
@@ -195,7 +194,7 @@ def test_accounts_are_found_by_api_key() -> None:
 
 
 def test_trading_disabled_for_a_halted_symbol_or_an_account_that_cannot_trade() -> None:
-    halted = dataclasses.replace(BTCUSDT, status="HALT")
+    halted = BTCUSDT._replace(status="HALT")
     viewer = AccountSpec("viewer", "key-viewer", "s", {"USDT": D(1000)}, can_trade=False)
     engine = make_engine(symbols=[halted], accounts=[account("alice"), viewer])
     with rejected(RejectReason.TRADING_DISABLED):

@@ -33,11 +33,11 @@ def test_negative_balances_or_fees_are_refused() -> None:
 @pytest.mark.parametrize(
     "spec",
     [
-        dataclasses.replace(BTCUSDT, tick_size=D(0)),
-        dataclasses.replace(BTCUSDT, step_size=D("-1")),
-        dataclasses.replace(BTCUSDT, min_notional=D("-1")),
-        dataclasses.replace(BTCUSDT, max_qty=D("0.000001")),
-        dataclasses.replace(BTCUSDT, quote="BTC"),
+        BTCUSDT._replace(tick_size=D(0)),
+        BTCUSDT._replace(step_size=D("-1")),
+        BTCUSDT._replace(min_notional=D("-1")),
+        BTCUSDT._replace(max_qty=D("0.000001")),
+        BTCUSDT._replace(quote="BTC"),
     ],
 )
 def test_symbols_the_engine_cannot_trade_are_refused(spec: SymbolSpec) -> None:
