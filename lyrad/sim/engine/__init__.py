@@ -14,10 +14,8 @@ from lyrad.sim.engine.types import (  # noqa: E402
     Balance,
     BookSnapshot,
     EngineRejection,
-    Fill,
     LiquidityProfile,
     OrderRequest,
-    OrderSnapshot,
     OrderStatus,
     OrderType,
     RejectReason,
@@ -25,6 +23,7 @@ from lyrad.sim.engine.types import (  # noqa: E402
     SymbolSpec,
     TimeInForce,
 )
+from lyrad.sim.engine.values import Fill, OrderSnapshot  # noqa: E402
 
 __all__ = [
     "COMPILED",

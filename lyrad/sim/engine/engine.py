@@ -30,13 +30,12 @@ from lyrad.sim.engine.types import (
     Balance,
     BookSnapshot,
     EngineRejection,
-    Fill,
     LiquidityProfile,
     OrderRequest,
-    OrderSnapshot,
     RejectReason,
     SymbolSpec,
 )
+from lyrad.sim.engine.values import Fill, OrderSnapshot
 
 
 class Engine:
@@ -297,7 +296,7 @@ class Engine:
             end_ms=end_ms,
             limit=limit,
         )
-        return [tuple.__new__(Fill, record) for record in chosen]
+        return [_fill(record) for record in chosen]
 
     @exact_method
     def book(self, symbol: str, limit: int) -> BookSnapshot:
@@ -329,6 +328,13 @@ class Engine:
         if order is None:
             raise EngineRejection(RejectReason.UNKNOWN_ORDER, "order does not exist")
         return order
+
+
+def _fill(record: TradeRecord) -> Fill:
+    (trade_id, order_id, symbol, price, qty, quote_qty, fee, asset, time_ms, buyer, maker) = record
+    return Fill(
+        trade_id, order_id, symbol, price, qty, quote_qty, fee, asset, time_ms, buyer, maker
+    )
 
 
 def _trade_id(record: TradeRecord) -> int:

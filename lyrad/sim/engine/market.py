@@ -16,7 +16,8 @@ from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.book import BookSide
 from lyrad.sim.engine.members import EXPIRED, FILLED, PARTIALLY_FILLED
 from lyrad.sim.engine.orders import LiveOrder
-from lyrad.sim.engine.types import Fill, OrderStatus, SymbolSpec
+from lyrad.sim.engine.types import OrderStatus, SymbolSpec
+from lyrad.sim.engine.values import Fill
 
 
 class Market:
@@ -291,7 +292,21 @@ class Market:
             )
             b.trades[symbol].append(record)
             if buyer is taker:
-                fills.append(tuple.__new__(Fill, record))
+                fills.append(
+                    Fill(
+                        trade_id,
+                        buyer.order_id,
+                        symbol,
+                        price,
+                        qty,
+                        quote_qty,
+                        buyer_fee,
+                        base,
+                        now_ms,
+                        True,
+                        False,
+                    )
+                )
         if not s.is_house:
             record = (
                 trade_id,
@@ -308,7 +323,21 @@ class Market:
             )
             s.trades[symbol].append(record)
             if seller is taker:
-                fills.append(tuple.__new__(Fill, record))
+                fills.append(
+                    Fill(
+                        trade_id,
+                        seller.order_id,
+                        symbol,
+                        price,
+                        qty,
+                        quote_qty,
+                        seller_fee,
+                        quote,
+                        now_ms,
+                        False,
+                        False,
+                    )
+                )
 
     # ---- previews (no mutation) ------------------------------------------------------
 

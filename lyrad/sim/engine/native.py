@@ -43,6 +43,7 @@ COMPILED_MODULES = (
     "placement",
     "queries",
     "specs",
+    "values",
 )
 """The modules mypyc compiles. `types` stays interpreted (its enums and value types are what
 the rest of lyrad sees), as does this module. A `Final` module constant of a compiled module

@@ -13,62 +13,13 @@ from typing import TYPE_CHECKING, Final
 
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.members import BUY, NEW, PARTIALLY_FILLED, PLAIN
-from lyrad.sim.engine.types import (
-    Fill,
-    OrderSnapshot,
-    OrderStatus,
-    OrderType,
-    Side,
-    TimeInForce,
-)
+from lyrad.sim.engine.types import OrderStatus, OrderType, Side, TimeInForce
+from lyrad.sim.engine.values import Fill, OrderSnapshot
 
 if TYPE_CHECKING:
     from lyrad.sim.engine.accounts import AccountState
 
 OPEN_STATUSES: Final = frozenset({NEW, PARTIALLY_FILLED})
-
-
-def build_snapshot(
-    order_id: int,
-    client_order_id: str,
-    symbol: str,
-    side: Side,
-    type: OrderType,
-    time_in_force: TimeInForce,
-    price: Decimal,
-    orig_qty: Decimal,
-    executed_qty: Decimal,
-    cummulative_quote_qty: Decimal,
-    status: OrderStatus,
-    time_ms: int,
-    update_time_ms: int,
-    working_time_ms: int,
-    orig_quote_order_qty: Decimal,
-    fills: tuple[Fill, ...],
-) -> OrderSnapshot:
-    """OrderSnapshot(...) with every field positional, without its Python-level __new__."""
-    return tuple.__new__(
-        OrderSnapshot,
-        (
-            order_id,
-            client_order_id,
-            symbol,
-            side,
-            type,
-            time_in_force,
-            price,
-            orig_qty,
-            executed_qty,
-            cummulative_quote_qty,
-            status,
-            time_ms,
-            update_time_ms,
-            working_time_ms,
-            orig_quote_order_qty,
-            fills,
-        ),
-    )
-
 
 ClosedOrder = tuple[
     int, str, str, str, str, str, Decimal, Decimal, Decimal, Decimal, str, int, int, Decimal
@@ -145,7 +96,7 @@ class LiveOrder:
 
     def snapshot(self, fills: tuple[Fill, ...] = ()) -> OrderSnapshot:
         """The public view of this order now, carrying `fills`."""
-        return build_snapshot(
+        return OrderSnapshot(
             self.order_id,
             self.client_order_id,
             self.symbol,
@@ -189,7 +140,7 @@ def snapshot_of(order: LiveOrder | ClosedOrder) -> OrderSnapshot:
     if not isinstance(order, tuple):
         return order.snapshot()
     (order_id, cid, symbol, side, kind, tif, price, orig, done, cum, status, t, u, quote) = order
-    return build_snapshot(
+    return OrderSnapshot(
         order_id,
         cid,
         symbol,

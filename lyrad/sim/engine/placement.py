@@ -18,14 +18,9 @@ from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.members import BUY, EXPIRED, FILLED, FOK, GTC, LIMIT_MAKER, NEW
-from lyrad.sim.engine.orders import LiveOrder, build_snapshot
-from lyrad.sim.engine.types import (
-    EngineRejection,
-    Fill,
-    OrderRequest,
-    OrderSnapshot,
-    RejectReason,
-)
+from lyrad.sim.engine.orders import LiveOrder
+from lyrad.sim.engine.types import EngineRejection, OrderRequest, RejectReason
+from lyrad.sim.engine.values import Fill, OrderSnapshot
 
 
 def place_limit(
@@ -104,7 +99,7 @@ def place_limit(
         account.open_orders[symbol][order_id] = order
         market.last_update_id += 1
         # order.snapshot(), from the values at hand
-        return build_snapshot(
+        return OrderSnapshot(
             order_id,
             client_order_id,
             symbol,
