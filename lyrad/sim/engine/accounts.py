@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Final
+from typing import Final, final
 
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.orders import ClosedOrder, LiveOrder
@@ -28,15 +28,30 @@ CLIENT_ID_MEMORY_MS: Final = 24 * 60 * 60 * 1000
 """A client order id stays taken this long after its order was placed (sim time)."""
 
 
+@final
+class Holding:
+    """One account's balance of one asset: `free`, and `locked` by its open orders.
+
+    Orders keep a reference to the holdings they lock and receive, so locking, releasing and
+    settling change two attributes instead of looking the asset up in a dict and storing the
+    new amount back (twice per balance, several balances per fill).
+    """
+
+    __slots__ = ("free", "locked")
+
+    def __init__(self, free: Decimal) -> None:
+        self.free = free
+        self.locked = ZERO
+
+
 class AccountState:
     """One account's money and orders; the house keeps no history of closed orders or trades."""
 
     __slots__ = (
         "can_trade",
         "client_ids",
-        "free",
+        "holdings",
         "is_house",
-        "locked",
         "maker_fee",
         "name",
         "open_orders",
@@ -55,10 +70,9 @@ class AccountState:
         self.can_trade = spec.can_trade
         self.maker_fee = spec.maker_fee
         self.taker_fee = spec.taker_fee
-        self.free: dict[str, Decimal] = {asset: ZERO for asset in assets}
+        self.holdings: dict[str, Holding] = {asset: Holding(ZERO) for asset in assets}
         for asset, amount in spec.balances.items():
-            self.free[asset] = amount
-        self.locked: dict[str, Decimal] = dict.fromkeys(self.free, ZERO)
+            self.holdings[asset] = Holding(amount)
         self.orders: dict[str, dict[int, LiveOrder | ClosedOrder]] = {}
         self.open_orders: dict[str, dict[int, LiveOrder]] = {}
         # client order id -> order id: an int, so closing an order changes only `orders`
@@ -72,7 +86,7 @@ class AccountState:
 
     def balances(self) -> list[Balance]:
         """Every asset the account holds or could trade, free and locked."""
-        return [Balance(a, self.free[a], self.locked[a]) for a in self.free]
+        return [Balance(a, h.free, h.locked) for a, h in self.holdings.items()]
 
     def check_client_id(self, symbol: str, client_order_id: str, now_ms: int) -> None:
         """Reject an id used by an open order or by any order placed in the last 24h."""

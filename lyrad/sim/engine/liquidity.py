@@ -81,15 +81,29 @@ def _quote(
     market: Market, house: AccountState, side: Side, price: Decimal, qty: Decimal, now_ms: int
 ) -> None:
     is_buy = side is BUY
-    asset = market.quote if is_buy else market.base
+    asset, other = (market.quote, market.base) if is_buy else (market.base, market.quote)
     need = price * qty if is_buy else qty
-    if not qty or house.free[asset] < need:
+    holding = house.holdings[asset]
+    if not qty or holding.free < need:
         return  # the house is large, not infinite: an unfunded level is left out
     tick = market.tick_of(price)
     order_id = market.next_order_id
     market.next_order_id = order_id + 1
     order = LiveOrder(
-        order_id, "", house, market.symbol, side, LIMIT, GTC, price, tick, qty, ZERO, now_ms, asset
+        order_id,
+        "",
+        house,
+        market.symbol,
+        side,
+        LIMIT,
+        GTC,
+        price,
+        tick,
+        qty,
+        ZERO,
+        now_ms,
+        holding,
+        house.holdings[other],
     )
     market.lock(order, need)
     if market.crosses(is_buy, tick):  # user orders the new quote reaches: the user is maker

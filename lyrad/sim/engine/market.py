@@ -65,9 +65,9 @@ class Market:
 
     def lock(self, order: LiveOrder, amount: Decimal) -> None:
         """Move `amount` from the owner's free to locked balance, held by `order`."""
-        owner, asset = order.owner, order.asset
-        owner.free[asset] -= amount
-        owner.locked[asset] += amount
+        holding = order.holding
+        holding.free -= amount
+        holding.locked += amount
         order.locked += amount
 
     def release(self, order: LiveOrder, amount: Decimal | None = None) -> None:
@@ -75,9 +75,9 @@ class Market:
         if amount is None:
             amount = order.locked
         if amount:
-            owner, asset = order.owner, order.asset
-            owner.locked[asset] -= amount
-            owner.free[asset] += amount
+            holding = order.holding
+            holding.locked -= amount
+            holding.free += amount
             order.locked -= amount
 
     def rest(self, order: LiveOrder) -> None:
@@ -122,9 +122,9 @@ class Market:
         owner = order.owner
         amount = order.locked
         if amount:
-            asset = order.asset
-            owner.locked[asset] -= amount
-            owner.free[asset] += amount
+            holding = order.holding
+            holding.locked -= amount
+            holding.free += amount
             order.locked -= amount
         del owner.open_orders[self.symbol][order.order_id]
         owner.archive(order)
@@ -148,9 +148,9 @@ class Market:
         owner = order.owner
         amount = order.locked
         if amount:  # release(order), inlined: every filled maker passes here
-            asset = order.asset
-            owner.locked[asset] -= amount
-            owner.free[asset] += amount
+            holding = order.holding
+            holding.locked -= amount
+            holding.free += amount
             order.locked -= amount
         del owner.open_orders[self.symbol][order.order_id]
         owner.archive(order)
@@ -253,16 +253,16 @@ class Market:
         b, s = buyer.owner, seller.owner
         base, quote = self.base, self.quote
         buyer.locked -= quote_qty
-        b.locked[quote] -= quote_qty
+        buyer.holding.locked -= quote_qty
         seller.locked -= qty
-        s.locked[base] -= qty
+        seller.holding.locked -= qty
         # Commission: in the asset received, at the maker or taker rate, rounded down.
         unit = self.base_unit
         buyer_fee = (qty * buyer_rate // unit) * unit if buyer_rate else ZERO
         unit = self.quote_unit
         seller_fee = (quote_qty * seller_rate // unit) * unit if seller_rate else ZERO
-        b.free[base] += qty - buyer_fee
-        s.free[quote] += quote_qty - seller_fee
+        buyer.proceeds.free += qty - buyer_fee
+        seller.proceeds.free += quote_qty - seller_fee
         if buyer_fee:
             self.fees[base] += buyer_fee
         if seller_fee:

@@ -17,7 +17,7 @@ from lyrad.sim.engine.types import OrderStatus, OrderType, Side, TimeInForce
 from lyrad.sim.engine.values import Fill, OrderSnapshot
 
 if TYPE_CHECKING:
-    from lyrad.sim.engine.accounts import AccountState
+    from lyrad.sim.engine.accounts import AccountState, Holding
 
 OPEN_STATUSES: Final = frozenset({NEW, PARTIALLY_FILLED})
 
@@ -28,13 +28,14 @@ ClosedOrder = tuple[
 
 
 class LiveOrder:
-    """An order inside the engine; `locked` is what it holds (quote if buying, base if selling)."""
+    """An order inside the engine; `locked` is what it holds of `holding` (quote if buying,
+    base if selling)."""
 
     __slots__ = (
-        "asset",
         "client_order_id",
         "cum_quote",
         "executed_qty",
+        "holding",
         "is_buy",
         "locked",
         "order_id",
@@ -42,6 +43,7 @@ class LiveOrder:
         "orig_quote_qty",
         "owner",
         "price",
+        "proceeds",
         "remaining",
         "side",
         "status",
@@ -67,7 +69,8 @@ class LiveOrder:
         qty: Decimal,
         quote_qty: Decimal,
         now_ms: int,
-        asset: str,
+        holding: Holding,
+        proceeds: Holding,
     ) -> None:
         self.order_id = order_id
         self.client_order_id = client_order_id
@@ -88,7 +91,10 @@ class LiveOrder:
         self.time_ms = now_ms
         self.update_time_ms = now_ms
         self.locked = ZERO
-        self.asset = asset  # what it locks: the quote asset when buying, the base when selling
+        # The owner's holdings it locks from and receives into: quote and base when buying,
+        # base and quote when selling.
+        self.holding = holding
+        self.proceeds = proceeds
 
     @property
     def is_open(self) -> bool:

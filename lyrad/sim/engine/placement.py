@@ -38,16 +38,18 @@ def place_limit(
     side = req.side
     is_buy = side is BUY
     # Market.crosses inlined, as the lock below: every limit order passes here
+    holdings = account.holdings
     if is_buy:
         need, asset = price * qty, market.quote
+        holding, proceeds = holdings[asset], holdings[market.base]
         ticks = market.asks.ticks
         crosses = bool(ticks) and tick >= ticks[0]
     else:
         need, asset = qty, market.base
+        holding, proceeds = holdings[asset], holdings[market.quote]
         ticks = market.bids.ticks
         crosses = bool(ticks) and tick <= ticks[-1]
-    free = account.free
-    if free[asset] < need:
+    if holding.free < need:
         raise _insufficient(asset)
     order_type = req.type
     if crosses and order_type is LIMIT_MAKER:
@@ -69,7 +71,8 @@ def place_limit(
         qty,
         ZERO,
         now_ms,
-        asset,
+        holding,
+        proceeds,
     )
     # Kept for lookups by id and client id (the account is a user's: house quotes elsewhere)
     account.orders[symbol][order_id] = order
@@ -78,8 +81,8 @@ def place_limit(
         order.status = EXPIRED  # all or nothing: nothing
         account.archive(order)
         return order.snapshot(())
-    free[asset] -= need
-    account.locked[asset] += need
+    holding.free -= need
+    holding.locked += need
     order.locked += need
     if not crosses:
         # What Market.take does when the best opposite price is out of reach: only count
@@ -148,10 +151,10 @@ def place_market(
     side = req.side
     is_buy = side is BUY
     qty, budget = req.quantity, req.quote_quantity
-    asset = market.quote if is_buy else market.base
+    asset, other = (market.quote, market.base) if is_buy else (market.base, market.quote)
     need = _market_need(market, account, is_buy, qty, budget)
-    free, locked = account.free, account.locked
-    if free[asset] < need:
+    holding, proceeds = account.holdings[asset], account.holdings[other]
+    if holding.free < need:
         raise _insufficient(asset)
     symbol = market.symbol
     order_id = market.next_order_id
@@ -169,12 +172,13 @@ def place_market(
         qty or ZERO,
         budget or ZERO,
         now_ms,
-        asset,
+        holding,
+        proceeds,
     )
     account.orders[symbol][order_id] = order  # kept for lookups, as in place_limit
     account.client_ids[symbol][client_order_id] = order_id
-    free[asset] -= need  # Market.lock, inlined
-    locked[asset] += need
+    holding.free -= need  # Market.lock, inlined
+    holding.locked += need
     order.locked += need
     fills: list[Fill] = []
     if budget is None:
@@ -187,8 +191,8 @@ def place_market(
     order.status = EXPIRED if expired else FILLED
     left = order.locked
     if left:  # Market.release, inlined: the unused lock goes back
-        locked[asset] -= left
-        free[asset] += left
+        holding.locked -= left
+        holding.free += left
         order.locked -= left
     account.archive(order)
     return order.snapshot(tuple(fills))
@@ -208,7 +212,7 @@ def _market_need(
         # Buying by quantity: the worst ask bounds the cost; walk the book only when the
         # account cannot afford the bound (the exact cost decides then).
         bound = market.buy_cost_bound(qty)
-        if account.free[market.quote] >= bound:
+        if account.holdings[market.quote].free >= bound:
             return bound
         return market.preview_qty(True, account, None, qty)[1]
     if budget is None:  # never, after validation

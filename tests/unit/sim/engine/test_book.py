@@ -12,7 +12,9 @@ from tests.unit.sim.engine.helpers import D
 
 
 def _owner(name: str) -> AccountState:
-    return AccountState(AccountSpec(name, name, "s", {}), ["BTCUSDT"], ["BTC"], is_house=False)
+    return AccountState(
+        AccountSpec(name, name, "s", {}), ["BTCUSDT"], ["BTC", "USDT"], is_house=False
+    )
 
 
 OWNER, OTHER = _owner("a"), _owner("b")
@@ -21,7 +23,7 @@ OWNER, OTHER = _owner("a"), _owner("b")
 def _order(
     order_id: int, price: str, qty: str, side: Side = Side.BUY, owner: AccountState = OWNER
 ) -> LiveOrder:
-    asset = "USDT" if side is Side.BUY else "BTC"
+    spends, receives = ("USDT", "BTC") if side is Side.BUY else ("BTC", "USDT")
     tick = int(D(price) * 100)  # a 0.01 grid from zero
     return LiveOrder(
         order_id,
@@ -36,7 +38,8 @@ def _order(
         D(qty),
         D(0),
         0,
-        asset,
+        owner.holdings[spends],
+        owner.holdings[receives],
     )
 
 
