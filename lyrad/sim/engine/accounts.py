@@ -14,15 +14,13 @@ from lyrad.sim.engine.types import (
     EngineRejection,
     RejectReason,
 )
+from lyrad.sim.engine.values import Fill
 
 HOUSE_ACCOUNT: Final = "__house__"
 """Name of the account that provides the synthetic liquidity (readable through `balances`)."""
 
 HOUSE_BALANCE = Decimal(10) ** 15
 """Starting balance of the house in every asset: large but finite, so assets are conserved."""
-
-TradeRecord = tuple[int, int, str, Decimal, Decimal, Decimal, Decimal, str, int, bool, bool]
-"""A Fill's fields in order, as the account's trade history keeps them (see Market._publish)."""
 
 CLIENT_ID_MEMORY_MS: Final = 24 * 60 * 60 * 1000
 """A client order id stays taken this long after its order was placed (sim time)."""
@@ -42,6 +40,87 @@ class Holding:
     def __init__(self, free: Decimal) -> None:
         self.free = free
         self.locked = ZERO
+
+
+@final
+class TradeLog:
+    """One account's fills in one symbol, oldest first, kept as columns of plain values.
+
+    Columns rather than a tuple or a Fill per trade: trades only accumulate, and each new
+    tuple is an object the garbage collector counts and scans, whereas appending ints, strs,
+    Decimals and bools to lists creates nothing it tracks. With a tuple per trade, the
+    collector's extra passes cost about a tenth of the engine's throughput.
+    """
+
+    __slots__ = (
+        "commission_assets",
+        "commissions",
+        "is_buyer",
+        "is_maker",
+        "order_ids",
+        "prices",
+        "qtys",
+        "quote_qtys",
+        "symbol",
+        "times_ms",
+        "trade_ids",
+    )
+
+    def __init__(self, symbol: str) -> None:
+        self.symbol = symbol
+        self.trade_ids: list[int] = []
+        self.order_ids: list[int] = []
+        self.prices: list[Decimal] = []
+        self.qtys: list[Decimal] = []
+        self.quote_qtys: list[Decimal] = []
+        self.commissions: list[Decimal] = []
+        self.commission_assets: list[str] = []
+        self.times_ms: list[int] = []
+        self.is_buyer: list[bool] = []
+        self.is_maker: list[bool] = []
+
+    def add(  # positional on purpose: this runs for every fill
+        self,
+        trade_id: int,
+        order_id: int,
+        price: Decimal,
+        qty: Decimal,
+        quote_qty: Decimal,
+        commission: Decimal,
+        commission_asset: str,
+        time_ms: int,
+        is_buyer: bool,
+        is_maker: bool,
+    ) -> None:
+        self.trade_ids.append(trade_id)
+        self.order_ids.append(order_id)
+        self.prices.append(price)
+        self.qtys.append(qty)
+        self.quote_qtys.append(quote_qty)
+        self.commissions.append(commission)
+        self.commission_assets.append(commission_asset)
+        self.times_ms.append(time_ms)
+        self.is_buyer.append(is_buyer)
+        self.is_maker.append(is_maker)
+
+    def __len__(self) -> int:
+        return len(self.trade_ids)
+
+    def fill(self, i: int) -> Fill:
+        """The `i`-th trade (oldest first)."""
+        return Fill(
+            self.trade_ids[i],
+            self.order_ids[i],
+            self.symbol,
+            self.prices[i],
+            self.qtys[i],
+            self.quote_qtys[i],
+            self.commissions[i],
+            self.commission_assets[i],
+            self.times_ms[i],
+            self.is_buyer[i],
+            self.is_maker[i],
+        )
 
 
 class AccountState:
@@ -77,12 +156,12 @@ class AccountState:
         self.open_orders: dict[str, dict[int, LiveOrder]] = {}
         # client order id -> order id: an int, so closing an order changes only `orders`
         self.client_ids: dict[str, dict[str, int]] = {}
-        self.trades: dict[str, list[TradeRecord]] = {}
+        self.trades: dict[str, TradeLog] = {}
         for symbol in symbols:
             self.orders[symbol] = {}
             self.open_orders[symbol] = {}
             self.client_ids[symbol] = {}
-            self.trades[symbol] = []
+            self.trades[symbol] = TradeLog(symbol)
 
     def balances(self) -> list[Balance]:
         """Every asset the account holds or could trade, free and locked."""

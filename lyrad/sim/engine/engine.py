@@ -8,7 +8,7 @@ from contextvars import Context
 from decimal import Decimal
 from types import MappingProxyType
 
-from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState, TradeRecord
+from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState
 from lyrad.sim.engine.arith import ZERO, exact_method, new_exact_context
 from lyrad.sim.engine.filters import check_client_order_id, check_limit, check_request
 from lyrad.sim.engine.liquidity import ladder, requote
@@ -284,19 +284,20 @@ class Engine:
     ) -> list[Fill]:
         """The account's fills (Binance myTrades windowing), oldest first."""
         self._market(symbol)
-        records = self._users[account].trades[symbol]
+        log = self._users[account].trades[symbol]
+        indices: Sequence[int] = range(len(log))
         if order_id is not None:
-            records = [r for r in records if r[1] == order_id]
+            indices = [i for i in indices if log.order_ids[i] == order_id]
         chosen = window(
-            records,
-            _trade_id,
-            _trade_time,
+            indices,
+            log.trade_ids.__getitem__,
+            log.times_ms.__getitem__,
             from_id=from_id,
             start_ms=start_ms,
             end_ms=end_ms,
             limit=limit,
         )
-        return [_fill(record) for record in chosen]
+        return [log.fill(i) for i in chosen]
 
     @exact_method
     def book(self, symbol: str, limit: int) -> BookSnapshot:
@@ -328,18 +329,3 @@ class Engine:
         if order is None:
             raise EngineRejection(RejectReason.UNKNOWN_ORDER, "order does not exist")
         return order
-
-
-def _fill(record: TradeRecord) -> Fill:
-    (trade_id, order_id, symbol, price, qty, quote_qty, fee, asset, time_ms, buyer, maker) = record
-    return Fill(
-        trade_id, order_id, symbol, price, qty, quote_qty, fee, asset, time_ms, buyer, maker
-    )
-
-
-def _trade_id(record: TradeRecord) -> int:
-    return record[0]
-
-
-def _trade_time(record: TradeRecord) -> int:
-    return record[8]

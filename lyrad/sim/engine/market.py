@@ -11,7 +11,7 @@ from bisect import insort
 from collections import deque
 from decimal import Decimal
 
-from lyrad.sim.engine.accounts import AccountState, TradeRecord
+from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.book import BookSide
 from lyrad.sim.engine.members import EXPIRED, FILLED, PARTIALLY_FILLED
@@ -272,15 +272,12 @@ class Market:
         if b.is_house or s.is_house:
             self.house_intact = False
         # Each user side keeps the trade in its history; the taker's side is also a Fill now.
-        # The history holds plain tuples, not Fills: made only of numbers and strings, a tuple
-        # drops out of the garbage collector's scans after its first one, and trades pile up.
         # (Written out for each side rather than in a helper: this runs for every fill.)
         symbol = self.symbol
         if not b.is_house:
-            record: TradeRecord = (
+            b.trades[symbol].add(
                 trade_id,
                 buyer.order_id,
-                symbol,
                 price,
                 qty,
                 quote_qty,
@@ -290,7 +287,6 @@ class Market:
                 True,
                 buyer is not taker,
             )
-            b.trades[symbol].append(record)
             if buyer is taker:
                 fills.append(
                     Fill(
@@ -308,10 +304,9 @@ class Market:
                     )
                 )
         if not s.is_house:
-            record = (
+            s.trades[symbol].add(
                 trade_id,
                 seller.order_id,
-                symbol,
                 price,
                 qty,
                 quote_qty,
@@ -321,7 +316,6 @@ class Market:
                 False,
                 seller is not taker,
             )
-            s.trades[symbol].append(record)
             if seller is taker:
                 fills.append(
                     Fill(
