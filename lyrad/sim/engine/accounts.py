@@ -7,14 +7,14 @@ from decimal import Decimal
 from typing import Final, final
 
 from lyrad.sim.engine.arith import ZERO
-from lyrad.sim.engine.orders import ClosedOrder, LiveOrder
+from lyrad.sim.engine.orders import ClosedOrder, ClosedOrders, LiveOrder
 from lyrad.sim.engine.types import (
     AccountSpec,
     Balance,
     EngineRejection,
     RejectReason,
 )
-from lyrad.sim.engine.values import Fill
+from lyrad.sim.engine.values import Fill, OrderSnapshot
 
 HOUSE_ACCOUNT: Final = "__house__"
 """Name of the account that provides the synthetic liquidity (readable through `balances`)."""
@@ -129,6 +129,7 @@ class AccountState:
     __slots__ = (
         "can_trade",
         "client_ids",
+        "closed",
         "holdings",
         "is_house",
         "maker_fee",
@@ -156,11 +157,13 @@ class AccountState:
         self.open_orders: dict[str, dict[int, LiveOrder]] = {}
         # client order id -> order id: an int, so closing an order changes only `orders`
         self.client_ids: dict[str, dict[str, int]] = {}
+        self.closed: dict[str, ClosedOrders] = {}
         self.trades: dict[str, TradeLog] = {}
         for symbol in symbols:
             self.orders[symbol] = {}
             self.open_orders[symbol] = {}
             self.client_ids[symbol] = {}
+            self.closed[symbol] = ClosedOrders(symbol)
             self.trades[symbol] = TradeLog(symbol)
 
     def balances(self) -> list[Balance]:
@@ -173,8 +176,8 @@ class AccountState:
         if previous_id is None:
             return
         previous = self.orders[symbol][previous_id]
-        if isinstance(previous, tuple):  # closed: taken only for a while after placing
-            is_taken = now_ms - previous[11] < CLIENT_ID_MEMORY_MS
+        if isinstance(previous, int):  # closed: taken only for a while after placing
+            is_taken = now_ms - self.closed[symbol].times_ms[previous] < CLIENT_ID_MEMORY_MS
         else:
             is_taken = previous.is_open or now_ms - previous.time_ms < CLIENT_ID_MEMORY_MS
         if is_taken:
@@ -187,7 +190,8 @@ class AccountState:
         """Keep a user's order that can no longer change in its compact closed form."""
         if self.is_house:
             return
-        self.orders[order.symbol][order.order_id] = order.closed()
+        symbol = order.symbol
+        self.orders[symbol][order.order_id] = self.closed[symbol].add(order)
 
     def find(
         self, symbol: str, order_id: int | None, client_order_id: str | None
@@ -195,7 +199,7 @@ class AccountState:
         """Binance lookup: by order id if given (then the client id, if given, must match)."""
         if order_id is not None:
             order = self.orders[symbol].get(order_id)
-            if order is not None and client_order_id not in (None, _client_id(order)):
+            if order is not None and client_order_id not in (None, self.client_id(symbol, order)):
                 return None
             return order
         if client_order_id is not None:
@@ -203,6 +207,17 @@ class AccountState:
             return None if found is None else self.orders[symbol][found]
         return None
 
+    def client_id(self, symbol: str, order: LiveOrder | ClosedOrder) -> str:
+        if isinstance(order, int):
+            return self.closed[symbol].client_order_ids[order]
+        return order.client_order_id
 
-def _client_id(order: LiveOrder | ClosedOrder) -> str:
-    return order[1] if isinstance(order, tuple) else order.client_order_id
+    def order_id(self, symbol: str, order: LiveOrder | ClosedOrder) -> int:
+        return self.closed[symbol].order_ids[order] if isinstance(order, int) else order.order_id
+
+    def placed_ms(self, symbol: str, order: LiveOrder | ClosedOrder) -> int:
+        return self.closed[symbol].times_ms[order] if isinstance(order, int) else order.time_ms
+
+    def snapshot(self, symbol: str, order: LiveOrder | ClosedOrder) -> OrderSnapshot:
+        """The public view of a stored order, open or closed."""
+        return self.closed[symbol].snapshot(order) if isinstance(order, int) else order.snapshot()

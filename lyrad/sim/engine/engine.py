@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Mapping, Sequence
 from contextvars import Context
@@ -18,9 +19,6 @@ from lyrad.sim.engine.orders import (
     OPEN_STATUSES,
     ClosedOrder,
     LiveOrder,
-    order_id_of,
-    snapshot_of,
-    time_of,
 )
 from lyrad.sim.engine.placement import place_limit, place_market
 from lyrad.sim.engine.queries import window
@@ -213,7 +211,7 @@ class Engine:
                 raise EngineRejection(RejectReason.UNKNOWN_ORDER, "order does not exist")
         else:
             order = self._find(state, symbol, order_id, client_order_id)
-        if isinstance(order, tuple) or order.status not in OPEN_STATUSES:
+        if isinstance(order, int) or order.status not in OPEN_STATUSES:
             raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
         market.close(order, CANCELED, now_ms)
         return order.snapshot()
@@ -240,7 +238,8 @@ class Engine:
     ) -> OrderSnapshot:
         """One order by id or client id (UNKNOWN_ORDER if there is none)."""
         self._market(symbol)
-        return snapshot_of(self._find(self._users[account], symbol, order_id, client_order_id))
+        state = self._users[account]
+        return state.snapshot(symbol, self._find(state, symbol, order_id, client_order_id))
 
     def open_orders(self, account: str, symbol: str | None = None) -> list[OrderSnapshot]:
         """Open orders of `account`, in one symbol or all, oldest first."""
@@ -260,16 +259,17 @@ class Engine:
     ) -> list[OrderSnapshot]:
         """Orders of any status (Binance allOrders windowing), oldest first."""
         self._market(symbol)
+        state = self._users[account]
         orders = window(
-            self._users[account].orders[symbol].values(),
-            order_id_of,
-            time_of,
+            state.orders[symbol].values(),
+            functools.partial(state.order_id, symbol),
+            functools.partial(state.placed_ms, symbol),
             from_id=order_id,
             start_ms=start_ms,
             end_ms=end_ms,
             limit=limit,
         )
-        return [snapshot_of(o) for o in orders]
+        return [state.snapshot(symbol, o) for o in orders]
 
     def account_trades(
         self,

@@ -22,11 +22,3 @@ PARTIALLY_FILLED: Final = OrderStatus.PARTIALLY_FILLED
 FILLED: Final = OrderStatus.FILLED
 CANCELED: Final = OrderStatus.CANCELED
 EXPIRED: Final = OrderStatus.EXPIRED
-
-PLAIN: Final[dict[str, str]] = {
-    member: member._value_
-    for enum in (Side, OrderType, TimeInForce, OrderStatus)
-    for member in enum
-}
-"""Each member's value as a plain str (a closed order keeps plain strs: see orders.ClosedOrder);
-a dict hit here is cheaper than reading `_value_` from the member's instance dict."""

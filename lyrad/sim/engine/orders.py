@@ -1,18 +1,19 @@
 """The engine's mutable order record, its compact closed form, and their OrderSnapshots.
 
-An order that can no longer change is kept as a `ClosedOrder`, a plain tuple of numbers and
-strings: the garbage collector stops scanning such a tuple after its first pass, whereas every
-LiveOrder (twenty references each) would be rescanned by every full collection for the rest
-of the run, and the history of orders only grows.
+An order that can no longer change becomes a row of its account's `ClosedOrders` for its
+symbol: columns of plain values and shared enum members. The history of orders only grows;
+kept as a LiveOrder (twenty references each), every order would be rescanned by the garbage
+collector's full collections for the rest of the run, and even a tuple per order is a new
+object for it to count and scan once, whereas a row adds nothing it tracks.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, final
 
 from lyrad.sim.engine.arith import ZERO
-from lyrad.sim.engine.members import BUY, NEW, PARTIALLY_FILLED, PLAIN
+from lyrad.sim.engine.members import BUY, NEW, PARTIALLY_FILLED
 from lyrad.sim.engine.types import OrderStatus, OrderType, Side, TimeInForce
 from lyrad.sim.engine.values import Fill, OrderSnapshot
 
@@ -21,10 +22,8 @@ if TYPE_CHECKING:
 
 OPEN_STATUSES: Final = frozenset({NEW, PARTIALLY_FILLED})
 
-ClosedOrder = tuple[
-    int, str, str, str, str, str, Decimal, Decimal, Decimal, Decimal, str, int, int, Decimal
-]
-"""A closed order's snapshot fields (enums as their plain str values, no working time)."""
+ClosedOrder = int
+"""An order that can no longer change: its row in its account's ClosedOrders for the symbol."""
 
 
 class LiveOrder:
@@ -121,54 +120,80 @@ class LiveOrder:
             fills,
         )
 
-    def closed(self) -> ClosedOrder:
-        """This order, once it can no longer change, in its compact form."""
-        return (
-            self.order_id,
-            self.client_order_id,
-            self.symbol,
-            PLAIN[self.side],
-            PLAIN[self.type],
-            PLAIN[self.time_in_force],
-            self.price,
-            self.orig_qty,
-            self.executed_qty,
-            self.cum_quote,
-            PLAIN[self.status],
-            self.time_ms,
-            self.update_time_ms,
-            self.orig_quote_qty,
-        )
 
+@final
+class ClosedOrders:
+    """One account's orders in one symbol that can no longer change, a row each (see above)."""
 
-def snapshot_of(order: LiveOrder | ClosedOrder) -> OrderSnapshot:
-    """The public view of a stored order, open or closed."""
-    if not isinstance(order, tuple):
-        return order.snapshot()
-    (order_id, cid, symbol, side, kind, tif, price, orig, done, cum, status, t, u, quote) = order
-    return OrderSnapshot(
-        order_id,
-        cid,
-        symbol,
-        Side(side),
-        OrderType(kind),
-        TimeInForce(tif),
-        price,
-        orig,
-        done,
-        cum,
-        OrderStatus(status),
-        t,
-        u,
-        t,
-        quote,
-        (),
+    __slots__ = (
+        "client_order_ids",
+        "cum_quotes",
+        "executed_qtys",
+        "order_ids",
+        "orig_qtys",
+        "orig_quote_qtys",
+        "prices",
+        "sides",
+        "statuses",
+        "symbol",
+        "times_in_force",
+        "times_ms",
+        "types",
+        "update_times_ms",
     )
 
+    def __init__(self, symbol: str) -> None:
+        self.symbol = symbol
+        self.order_ids: list[int] = []
+        self.client_order_ids: list[str] = []
+        self.sides: list[Side] = []
+        self.types: list[OrderType] = []
+        self.times_in_force: list[TimeInForce] = []
+        self.prices: list[Decimal] = []
+        self.orig_qtys: list[Decimal] = []
+        self.executed_qtys: list[Decimal] = []
+        self.cum_quotes: list[Decimal] = []
+        self.statuses: list[OrderStatus] = []
+        self.times_ms: list[int] = []
+        self.update_times_ms: list[int] = []
+        self.orig_quote_qtys: list[Decimal] = []
 
-def order_id_of(order: LiveOrder | ClosedOrder) -> int:
-    return order[0] if isinstance(order, tuple) else order.order_id
+    def add(self, order: LiveOrder) -> ClosedOrder:
+        """Keep `order` as it is now; its row."""
+        row = len(self.order_ids)
+        self.order_ids.append(order.order_id)
+        self.client_order_ids.append(order.client_order_id)
+        self.sides.append(order.side)
+        self.types.append(order.type)
+        self.times_in_force.append(order.time_in_force)
+        self.prices.append(order.price)
+        self.orig_qtys.append(order.orig_qty)
+        self.executed_qtys.append(order.executed_qty)
+        self.cum_quotes.append(order.cum_quote)
+        self.statuses.append(order.status)
+        self.times_ms.append(order.time_ms)
+        self.update_times_ms.append(order.update_time_ms)
+        self.orig_quote_qtys.append(order.orig_quote_qty)
+        return row
 
-
-def time_of(order: LiveOrder | ClosedOrder) -> int:
-    return order[11] if isinstance(order, tuple) else order.time_ms
+    def snapshot(self, row: ClosedOrder) -> OrderSnapshot:
+        """The public view of the order in `row`."""
+        placed_ms = self.times_ms[row]
+        return OrderSnapshot(
+            self.order_ids[row],
+            self.client_order_ids[row],
+            self.symbol,
+            self.sides[row],
+            self.types[row],
+            self.times_in_force[row],
+            self.prices[row],
+            self.orig_qtys[row],
+            self.executed_qtys[row],
+            self.cum_quotes[row],
+            self.statuses[row],
+            placed_ms,
+            self.update_times_ms[row],
+            placed_ms,
+            self.orig_quote_qtys[row],
+            (),
+        )
