@@ -19,6 +19,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -64,12 +65,19 @@ def expected_manifest(package_dir: Path = PACKAGE_DIR) -> dict[str, str]:
 
 
 def build_is_current(package_dir: Path = PACKAGE_DIR) -> bool:
-    """Whether `package_dir`/_native holds a build of exactly its sources, for this Python."""
+    """Whether `package_dir`/_native holds a build of exactly its sources, for this Python:
+    the manifest matches and every compiled module's extension is there."""
+    native = package_dir / NATIVE_DIR.name
     try:
-        recorded = json.loads((package_dir / NATIVE_DIR.name / MANIFEST.name).read_text("utf-8"))
+        recorded = json.loads((native / MANIFEST.name).read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return bool(recorded == expected_manifest(package_dir))
+    if recorded != expected_manifest(package_dir):
+        return False
+    return all(
+        any((native / f"{name}{suffix}").is_file() for suffix in EXTENSION_SUFFIXES)
+        for name in (*COMPILED_MODULES, f"{GROUP.rpartition('.')[2]}__mypyc")
+    )
 
 
 def use_compiled(

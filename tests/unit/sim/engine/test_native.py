@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 from lyrad.sim.engine.native import (
+    COMPILED_MODULES,
+    GROUP,
     INTERPRETED_ENV,
     build_is_current,
     expected_manifest,
@@ -14,13 +17,17 @@ from lyrad.sim.engine.native import (
 
 
 def _package(root: Path) -> Path:
-    """A package with two sources and a _native/ build recorded for them as they are now."""
+    """A package with two sources and a _native/ build recorded for them as they are now (the
+    extensions are empty stand-ins: only their presence is checked)."""
     package = root / "engine"
     package.mkdir()
     (package / "market.py").write_text("X = 1\n")
     (package / "types.py").write_text("Y = 2\n")
-    (package / "_native").mkdir()
-    (package / "_native" / "manifest.json").write_text(json.dumps(expected_manifest(package)))
+    native = package / "_native"
+    native.mkdir()
+    for name in (*COMPILED_MODULES, f"{GROUP.rpartition('.')[2]}__mypyc"):
+        (native / f"{name}{EXTENSION_SUFFIXES[0]}").write_bytes(b"")
+    (native / "manifest.json").write_text(json.dumps(expected_manifest(package)))
     return package
 
 
@@ -69,3 +76,11 @@ def test_the_environment_can_ask_for_the_interpreted_engine(tmp_path: Path) -> N
     assert not use_compiled(search_path, package, {INTERPRETED_ENV: "1"})
     assert search_path == [str(package)]
     assert use_compiled(search_path, package, {INTERPRETED_ENV: "0"})
+
+
+def test_a_manifest_without_its_extensions_is_no_build(tmp_path: Path) -> None:
+    # e.g. a copy of the tree that kept the manifest but not the compiled libraries
+    package = _package(tmp_path)
+    assert build_is_current(package)
+    next((package / "_native").glob("market.*")).unlink()
+    assert not build_is_current(package)
