@@ -272,66 +272,55 @@ class Market:
         if b.is_house or s.is_house:
             self.house_intact = False
         # Each user side keeps the trade in its history; the taker's side is also a Fill now.
-        # (Written out for each side rather than in a helper: this runs for every fill.)
+        trade = (trade_id, price, qty, quote_qty, now_ms)
+        self._record(buyer, buyer is taker, trade, buyer_fee, base, fills, is_buyer=True)
+        self._record(seller, seller is taker, trade, seller_fee, quote, fills, is_buyer=False)
+
+    def _record(
+        self,
+        order: LiveOrder,
+        is_taker: bool,
+        trade: tuple[int, Decimal, Decimal, Decimal, int],
+        commission: Decimal,
+        commission_asset: str,
+        fills: list[Fill],
+        *,
+        is_buyer: bool,
+    ) -> None:
+        """One side of a trade: into a user's history, and a Fill for the taker."""
+        owner = order.owner
+        if owner.is_house:
+            return
+        trade_id, price, qty, quote_qty, now_ms = trade
         symbol = self.symbol
-        if not b.is_house:
-            b.trades[symbol].add(
-                trade_id,
-                buyer.order_id,
-                price,
-                qty,
-                quote_qty,
-                buyer_fee,
-                base,
-                now_ms,
-                True,
-                buyer is not taker,
-            )
-            if buyer is taker:
-                fills.append(
-                    Fill(
-                        trade_id,
-                        buyer.order_id,
-                        symbol,
-                        price,
-                        qty,
-                        quote_qty,
-                        buyer_fee,
-                        base,
-                        now_ms,
-                        True,
-                        False,
-                    )
+        owner.trades[symbol].add(
+            trade_id,
+            order.order_id,
+            price,
+            qty,
+            quote_qty,
+            commission,
+            commission_asset,
+            now_ms,
+            is_buyer,
+            not is_taker,
+        )
+        if is_taker:
+            fills.append(
+                Fill(
+                    trade_id,
+                    order.order_id,
+                    symbol,
+                    price,
+                    qty,
+                    quote_qty,
+                    commission,
+                    commission_asset,
+                    now_ms,
+                    is_buyer,
+                    False,
                 )
-        if not s.is_house:
-            s.trades[symbol].add(
-                trade_id,
-                seller.order_id,
-                price,
-                qty,
-                quote_qty,
-                seller_fee,
-                quote,
-                now_ms,
-                False,
-                seller is not taker,
             )
-            if seller is taker:
-                fills.append(
-                    Fill(
-                        trade_id,
-                        seller.order_id,
-                        symbol,
-                        price,
-                        qty,
-                        quote_qty,
-                        seller_fee,
-                        quote,
-                        now_ms,
-                        False,
-                        False,
-                    )
-                )
 
     # ---- previews (no mutation) ------------------------------------------------------
 
