@@ -176,11 +176,9 @@ class AccountState:
         if previous_id is None:
             return
         previous = self.orders[symbol][previous_id]
-        if isinstance(previous, int):  # closed: taken only for a while after placing
-            is_taken = now_ms - self.closed[symbol].times_ms[previous] < CLIENT_ID_MEMORY_MS
-        else:
-            is_taken = previous.is_open or now_ms - previous.time_ms < CLIENT_ID_MEMORY_MS
-        if is_taken:
+        is_open = not isinstance(previous, int) and previous.is_open
+        # an open order's id is taken; a closed one's only for a while after it was placed
+        if is_open or now_ms - self.placed_ms(symbol, previous) < CLIENT_ID_MEMORY_MS:
             raise EngineRejection(
                 RejectReason.DUPLICATE_CLIENT_ORDER_ID,
                 f"client order id {client_order_id!r} is already in use",

@@ -292,8 +292,8 @@ class Market:
         if owner.is_house:
             return
         trade_id, price, qty, quote_qty, now_ms = trade
-        symbol = self.symbol
-        owner.trades[symbol].add(
+        log = owner.trades[self.symbol]
+        log.add(
             trade_id,
             order.order_id,
             price,
@@ -306,21 +306,7 @@ class Market:
             not is_taker,
         )
         if is_taker:
-            fills.append(
-                Fill(
-                    trade_id,
-                    order.order_id,
-                    symbol,
-                    price,
-                    qty,
-                    quote_qty,
-                    commission,
-                    commission_asset,
-                    now_ms,
-                    is_buyer,
-                    False,
-                )
-            )
+            fills.append(log.fill(len(log) - 1))
 
     # ---- previews (no mutation) ------------------------------------------------------
 
