@@ -8,7 +8,6 @@ order is expired (status EXPIRED, its funds unlocked) and matching continues beh
 from __future__ import annotations
 
 from bisect import insort
-from collections import deque
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState
@@ -86,7 +85,7 @@ class Market:
         tick = order.tick
         level = side.levels.get(tick)
         if level is None:
-            side.levels[tick] = deque((order,))
+            side.levels[tick] = [order]
             insort(side.ticks, tick)
         else:
             level.append(order)
@@ -201,29 +200,37 @@ class Market:
     def _take_level(
         self,
         taker: LiveOrder,
-        level: deque[LiveOrder],
+        level: list[LiveOrder],
         price: Decimal,
         now_ms: int,
         fills: list[Fill],
     ) -> bool:
-        """Consume one price level in time priority; True once the taker is satisfied."""
+        """Consume one price level in time priority; True once the taker is satisfied.
+
+        The makers it finishes leave the level's front in one slice at the end (even if
+        settling raised), not one shift of the list each.
+        """
         owner = taker.owner
-        while level:
-            maker = level[0]
-            if maker.owner is owner:  # self-trade prevention: EXPIRE_MAKER
-                level.popleft()
-                self._retire(maker, EXPIRED, now_ms)
-                continue
-            qty = maker.remaining if maker.remaining < taker.remaining else taker.remaining
-            self._settle(taker, maker, price, qty, now_ms, fills)
-            if not maker.remaining:
-                level.popleft()
-                self._retire(maker, FILLED, now_ms)
-            else:
-                maker.status = PARTIALLY_FILLED
-            if not taker.remaining:
-                return True
-        return False
+        finished = 0
+        try:
+            for maker in level:
+                if maker.owner is owner:  # self-trade prevention: EXPIRE_MAKER
+                    finished += 1
+                    self._retire(maker, EXPIRED, now_ms)
+                    continue
+                qty = maker.remaining if maker.remaining < taker.remaining else taker.remaining
+                self._settle(taker, maker, price, qty, now_ms, fills)
+                if not maker.remaining:
+                    finished += 1
+                    self._retire(maker, FILLED, now_ms)
+                else:
+                    maker.status = PARTIALLY_FILLED
+                if not taker.remaining:
+                    return True
+            return False
+        finally:
+            if finished:
+                del level[:finished]
 
     def _settle(
         self,

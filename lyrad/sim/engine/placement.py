@@ -11,7 +11,6 @@ lock is returned at the end; a resting order keeps exactly what its remainder ne
 from __future__ import annotations
 
 from bisect import insort
-from collections import deque
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState
@@ -83,7 +82,7 @@ def place_limit(
         return order.snapshot(())
     holding.free -= need
     holding.locked += need
-    order.locked += need
+    order.locked = need  # a new order holds nothing yet: ZERO + need, without the addition
     if not crosses:
         # What Market.take does when the best opposite price is out of reach: only count
         # the book update (a LIMIT_MAKER never takes, so counts nothing).
@@ -95,7 +94,7 @@ def place_limit(
         book = market.bids if is_buy else market.asks
         level = book.levels.get(tick)
         if level is None:
-            book.levels[tick] = deque((order,))
+            book.levels[tick] = [order]
             insort(book.ticks, tick)
         else:
             level.append(order)
@@ -177,9 +176,9 @@ def place_market(
     )
     account.orders[symbol][order_id] = order  # kept for lookups, as in place_limit
     account.client_ids[symbol][client_order_id] = order_id
-    holding.free -= need  # Market.lock, inlined
+    holding.free -= need  # Market.lock, inlined (a new order: its lock is `need`)
     holding.locked += need
-    order.locked += need
+    order.locked = need
     fills: list[Fill] = []
     if budget is None:
         market.take(order, None, now_ms, fills)
