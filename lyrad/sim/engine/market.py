@@ -124,7 +124,7 @@ class Market:
             holding = order.holding
             holding.locked -= amount
             holding.free += amount
-            order.locked -= amount
+            order.locked = ZERO  # all of it went back
         del owner.open_orders[self.symbol][order.order_id]
         owner.archive(order)
         self.last_update_id += 1
@@ -150,7 +150,7 @@ class Market:
             holding = order.holding
             holding.locked -= amount
             holding.free += amount
-            order.locked -= amount
+            order.locked = ZERO
         del owner.open_orders[self.symbol][order.order_id]
         owner.archive(order)
 

@@ -192,7 +192,7 @@ def place_market(
     if left:  # Market.release, inlined: the unused lock goes back
         holding.locked -= left
         holding.free += left
-        order.locked -= left
+        order.locked = ZERO
     account.archive(order)
     return order.snapshot(tuple(fills))
 
