@@ -9,10 +9,18 @@ _THREE = Decimal("0.001")
 
 
 def fixed8(value: Decimal) -> str:
-    """Prices, quantities and balances: eight decimals, more only if the value carries them."""
+    """Prices, quantities and balances: eight decimals, more only if the value needs them.
+
+    Trailing zeros beyond the eighth decimal are dropped but never those up to it: a price x
+    quantity with ten decimals of which only two are significant prints "60.00000000", as
+    Binance does, not "60".
+    """
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -8:
-        return format(value.normalize(), "f")
+        value = value.normalize()
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -8:
+            return format(value, "f")
     return format(value.quantize(_EIGHT), "f")
 
 

@@ -16,6 +16,11 @@ from lyrad.sim.binance.numbers import fixed8, percent3, plain
         ("1E+2", "100.00000000"),
         ("0.000000001", "0.000000001"),
         ("5167027510.68728707", "5167027510.68728707"),
+        # more decimals than eight, but only zeros beyond the eighth: eight, not fewer
+        ("60.0000000000", "60.00000000"),
+        ("0.0000123400000000", "0.00001234"),
+        ("2.0000000000000000", "2.00000000"),
+        ("0.0000000012300", "0.00000000123"),
     ],
 )
 def test_fixed8(value: str, text: str) -> None:
