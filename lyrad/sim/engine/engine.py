@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState
 from lyrad.sim.engine.arith import ZERO, exact_method, new_exact_context
-from lyrad.sim.engine.filters import check_client_order_id, check_limit, check_request
+from lyrad.sim.engine.filters import check_client_order_id, check_request
 from lyrad.sim.engine.liquidity import ladder, requote
 from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.members import CANCELED, MARKET
@@ -172,7 +172,7 @@ class Engine:
         else:  # check_request's limit branch, called directly on the busiest path
             if client_order_id is not None:
                 check_client_order_id(client_order_id)
-            tick = check_limit(market.spec, req)
+            tick = market.limit_filter.check(req)
         if client_order_id is None:
             # unique per account and symbol, because order ids are unique per symbol
             client_order_id = f"{self._client_id_prefix}{market.next_order_id}"

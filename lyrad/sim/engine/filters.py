@@ -6,8 +6,8 @@ A zero `max_*` or market step in a SymbolSpec means the bound is not set, as on 
 from __future__ import annotations
 
 import string
-from decimal import Decimal
-from typing import Final, NoReturn
+from decimal import Decimal, InvalidOperation
+from typing import Final, NoReturn, final
 
 from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.members import LIMIT, MARKET
@@ -37,7 +37,7 @@ def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None
         _check_market_shape(req)
         _check_market_filters(spec, req, reference)
         return 0
-    return check_limit(spec, req)
+    return LimitFilter(spec).check(req)
 
 
 def check_client_order_id(cid: str) -> None:
@@ -46,9 +46,85 @@ def check_client_order_id(cid: str) -> None:
         _invalid("client order id must match [.A-Z:/a-z0-9_-]{1,36}")
 
 
+@final
+class LimitFilter:
+    """check_limit for one symbol, with a shorter path for the orders that pass.
+
+    Every limit order is checked, and most pass. When the symbol's minimum price and quantity
+    are positive and on their grids (as on every Binance symbol), passing the bounds implies a
+    positive price and quantity, and the grid checks need no subtraction: `check` then proves
+    an order valid with six comparisons, two remainders and a product, where check_limit, which
+    tests each rule in Binance's order to name the first one failed, needs about twice as many
+    Decimal operations. An order the short path cannot prove valid, including a NaN or an
+    infinity (their comparisons and remainders raise InvalidOperation), goes through
+    check_limit, so a refusal is always check_limit's own.
+    """
+
+    __slots__ = (
+        "max_notional",
+        "max_price",
+        "max_qty",
+        "min_notional",
+        "min_price",
+        "min_qty",
+        "offset",
+        "short_path",
+        "spec",
+        "step",
+        "tick",
+    )
+
+    def __init__(self, spec: SymbolSpec) -> None:
+        self.spec = spec
+        self.tick = spec.tick_size
+        self.step = spec.step_size
+        self.min_price = spec.min_price
+        self.max_price = spec.max_price
+        self.min_qty = spec.min_qty
+        self.max_qty = spec.max_qty
+        self.min_notional = spec.min_notional
+        self.max_notional = spec.max_notional
+        self.short_path = bool(
+            spec.min_price > ZERO
+            and spec.min_qty > ZERO
+            and not spec.min_price % spec.tick_size
+            and not spec.min_qty % spec.step_size
+        )
+        # ticks from zero to min_price: check_limit counts a price's ticks from min_price
+        self.offset = int(spec.min_price // spec.tick_size) if self.short_path else 0
+
+    def check(self, req: OrderRequest) -> int:
+        """check_limit(spec, req): the price's tick index, or EngineRejection."""
+        price, qty = req.price, req.quantity
+        if (
+            self.short_path
+            and price is not None
+            and qty is not None
+            and req.quote_quantity is None
+            and (req.time_in_force is None) is not (req.type is LIMIT)
+        ):
+            try:
+                max_price, max_notional, tick = self.max_price, self.max_notional, self.tick
+                if (
+                    self.min_price <= price
+                    and (not max_price or price <= max_price)
+                    and not price % tick
+                    and self.min_qty <= qty <= self.max_qty
+                    and not qty % self.step
+                ):
+                    notional = price * qty
+                    if self.min_notional <= notional and (
+                        not max_notional or notional <= max_notional
+                    ):
+                        return int(price // tick) - self.offset
+            except InvalidOperation:
+                pass  # NaN or infinity: check_limit names the problem
+        return check_limit(self.spec, req)
+
+
 def check_limit(spec: SymbolSpec, req: OrderRequest) -> int:
     """check_request for LIMIT and LIMIT_MAKER after the client id: shape, then PRICE_FILTER,
-    LOT_SIZE and NOTIONAL; the price's tick index."""
+    LOT_SIZE and NOTIONAL, each rule in turn; the price's tick index."""
     price, qty = req.price, req.quantity
     if price is None or qty is None:
         _invalid("price and quantity are required")

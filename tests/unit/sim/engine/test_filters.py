@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
+from decimal import Decimal, localcontext
 
-from lyrad.sim.engine import OrderRequest, OrderType, RejectReason, Side, TimeInForce
-from lyrad.sim.engine.filters import check_request
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lyrad.sim.engine import (
+    EngineRejection,
+    OrderRequest,
+    OrderType,
+    RejectReason,
+    Side,
+    SymbolSpec,
+    TimeInForce,
+)
+from lyrad.sim.engine.arith import EXACT
+from lyrad.sim.engine.filters import LimitFilter, check_limit, check_request
 from tests.unit.sim.engine.helpers import BTCUSDT, D, rejected
 
 BUY = Side.BUY
@@ -106,3 +120,76 @@ def test_notional_for_limit_and_market_orders() -> None:
 def test_malformed_requests_are_invalid_parameters(req: OrderRequest) -> None:
     with rejected(RejectReason.INVALID_PARAMETER):
         check_request(BTCUSDT, req, REF)
+
+
+def _outcome(check: Callable[[], int]) -> tuple[str, int | str]:
+    """A check's result as a comparable value: the tick index, or the refusal it raised."""
+    try:
+        return ("tick", check())
+    except EngineRejection as e:
+        return (e.reason.name, str(e))
+
+
+_SPECS = (
+    BTCUSDT,  # the short path applies
+    BTCUSDT._replace(max_price=D("0"), max_notional=D("0")),  # unset upper bounds
+    BTCUSDT._replace(tick_size=D("0.05"), min_price=D("0.10"), step_size=D("0.5"), min_qty=D("1")),
+    BTCUSDT._replace(min_price=D("0.005")),  # price grid off zero: check_limit only
+    BTCUSDT._replace(min_qty=D("0.000015")),  # quantity grid off zero: check_limit only
+)
+_SPECIALS = st.sampled_from([D("NaN"), D("sNaN"), D("Infinity"), D("-Infinity"), D("-0")])
+_ON_GRID_PRICES = st.one_of(
+    st.integers(1, 120_000_000).map(lambda k: k * D("0.01")),  # BTCUSDT's grid
+    st.integers(2, 24_000_000).map(lambda k: k * D("0.05")),
+)
+_PRICES = st.one_of(  # on a grid more often than not: the short path's case
+    *[_ON_GRID_PRICES] * 4,
+    st.decimals(min_value=D("-1"), max_value=D("2000000"), places=3),
+    st.sampled_from([D("0.01"), D("0.005"), D("1000000"), D("1000000.01")]),
+)
+_ON_GRID_QTYS = st.one_of(
+    st.integers(1, 100_000_000).map(lambda k: k * D("0.00001")),  # BTCUSDT's grid
+    st.integers(2, 10_000).map(lambda k: k * D("0.5")),
+)
+_QTYS = st.one_of(
+    *[_ON_GRID_QTYS] * 4,
+    st.decimals(min_value=D("0"), max_value=D("10000"), places=6),
+    st.sampled_from([D("9000"), D("9000.00001"), D("0.00001"), D("0.000015")]),
+)
+
+
+@given(
+    spec=st.sampled_from(_SPECS),
+    price=st.one_of(*[_PRICES] * 8, _SPECIALS),  # mostly numbers: the filters run
+    qty=st.one_of(*[_QTYS] * 8, _SPECIALS),
+    maker=st.booleans(),
+    fault=st.sampled_from([None] * 12 + ["no price", "no quantity", "shape"]),
+)
+@settings(max_examples=600, deadline=None)
+def test_limit_filter_answers_exactly_as_check_limit(
+    spec: SymbolSpec, price: Decimal, qty: Decimal, maker: bool, fault: str | None
+) -> None:
+    """The short path accepts what check_limit accepts, with the same tick, and refuses
+    nothing itself: every refusal, NaN and infinity included, is check_limit's own."""
+    order_type = OrderType.LIMIT_MAKER if maker else OrderType.LIMIT
+    # LIMIT needs a time in force and LIMIT_MAKER none; "shape" breaks that and adds a quote
+    tif = None if maker == (fault != "shape") else GTC
+    req = OrderRequest(
+        "a",
+        "BTCUSDT",
+        BUY,
+        order_type,
+        tif,
+        None if fault == "no quantity" else qty,
+        D("10") if fault == "shape" else None,
+        None if fault == "no price" else price,
+    )
+    with localcontext(EXACT):
+        fast = _outcome(lambda: LimitFilter(spec).check(req))
+        strict = _outcome(lambda: check_limit(spec, req))
+    assert fast == strict
+
+
+def test_limit_filter_takes_its_short_path_only_on_grids_from_zero() -> None:
+    assert [LimitFilter(spec).short_path for spec in _SPECS] == [True, True, True, False, False]
+    assert LimitFilter(BTCUSDT).check(_limit("1", "60000.01")) == 6_000_000  # ticks from 0.01
