@@ -37,7 +37,7 @@ def check_request(spec: SymbolSpec, req: OrderRequest, reference: Decimal | None
         _check_market_shape(req)
         _check_market_filters(spec, req, reference)
         return 0
-    return LimitFilter(spec).check(req)
+    return check_limit(spec, req)
 
 
 def check_client_order_id(cid: str) -> None:
@@ -60,30 +60,10 @@ class LimitFilter:
     check_limit, so a refusal is always check_limit's own.
     """
 
-    __slots__ = (
-        "max_notional",
-        "max_price",
-        "max_qty",
-        "min_notional",
-        "min_price",
-        "min_qty",
-        "offset",
-        "short_path",
-        "spec",
-        "step",
-        "tick",
-    )
+    __slots__ = ("offset", "short_path", "spec")
 
     def __init__(self, spec: SymbolSpec) -> None:
         self.spec = spec
-        self.tick = spec.tick_size
-        self.step = spec.step_size
-        self.min_price = spec.min_price
-        self.max_price = spec.max_price
-        self.min_qty = spec.min_qty
-        self.max_qty = spec.max_qty
-        self.min_notional = spec.min_notional
-        self.max_notional = spec.max_notional
         self.short_path = bool(
             spec.min_price > ZERO
             and spec.min_qty > ZERO
@@ -103,17 +83,18 @@ class LimitFilter:
             and req.quote_quantity is None
             and (req.time_in_force is None) is not (req.type is LIMIT)
         ):
+            spec = self.spec
             try:
-                max_price, max_notional, tick = self.max_price, self.max_notional, self.tick
+                max_price, max_notional, tick = spec.max_price, spec.max_notional, spec.tick_size
                 if (
-                    self.min_price <= price
+                    spec.min_price <= price
                     and (not max_price or price <= max_price)
                     and not price % tick
-                    and self.min_qty <= qty <= self.max_qty
-                    and not qty % self.step
+                    and spec.min_qty <= qty <= spec.max_qty
+                    and not qty % spec.step_size
                 ):
                     notional = price * qty
-                    if self.min_notional <= notional and (
+                    if spec.min_notional <= notional and (
                         not max_notional or notional <= max_notional
                     ):
                         return int(price // tick) - self.offset
