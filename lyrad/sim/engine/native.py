@@ -45,6 +45,7 @@ COMPILED_MODULES = (
     "placement",
     "queries",
     "specs",
+    "units",
     "values",
 )
 """The modules mypyc compiles. `types` stays interpreted (its enums and value types are what
