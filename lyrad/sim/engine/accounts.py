@@ -1,14 +1,12 @@
-"""Per-account state: balances (free and locked), orders by symbol and id, client ids, trades.
-
-Balances are ints in each asset's balance units, quantities in lots (see `units`).
-"""
+"""Per-account state: balances (free and locked), orders by symbol and id, client ids, trades."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Final, final
 
+from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.orders import ClosedOrder, ClosedOrders, LiveOrder
 from lyrad.sim.engine.types import (
     AccountSpec,
@@ -16,7 +14,6 @@ from lyrad.sim.engine.types import (
     EngineRejection,
     RejectReason,
 )
-from lyrad.sim.engine.units import Scale, from_units, to_units
 from lyrad.sim.engine.values import Fill, OrderSnapshot
 
 HOUSE_ACCOUNT: Final = "__house__"
@@ -31,8 +28,7 @@ CLIENT_ID_MEMORY_MS: Final = 24 * 60 * 60 * 1000
 
 @final
 class Holding:
-    """One account's balance of one asset, in its balance units: `free`, and `locked` by its
-    open orders.
+    """One account's balance of one asset: `free`, and `locked` by its open orders.
 
     Orders keep a reference to the holdings they lock and receive, so locking, releasing and
     settling change two attributes instead of looking the asset up in a dict and storing the
@@ -41,9 +37,9 @@ class Holding:
 
     __slots__ = ("free", "locked")
 
-    def __init__(self, free: int) -> None:
+    def __init__(self, free: Decimal) -> None:
         self.free = free
-        self.locked = 0
+        self.locked = ZERO
 
 
 @final
@@ -53,9 +49,7 @@ class TradeLog:
     Columns rather than a tuple or a Fill per trade: trades only accumulate, and each new
     tuple is an object the garbage collector counts and scans, whereas appending ints, strs,
     Decimals and bools to lists creates nothing it tracks. With a tuple per trade, the
-    collector's extra passes cost about a tenth of the engine's throughput. Quantities are
-    kept in lots, quote totals in quote units and commissions in units of the received asset's
-    precision; `fill` turns them into Decimals.
+    collector's extra passes cost about a tenth of the engine's throughput.
     """
 
     __slots__ = (
@@ -67,21 +61,19 @@ class TradeLog:
         "prices",
         "qtys",
         "quote_qtys",
-        "scale",
         "symbol",
         "times_ms",
         "trade_ids",
     )
 
-    def __init__(self, symbol: str, scale: Scale) -> None:
+    def __init__(self, symbol: str) -> None:
         self.symbol = symbol
-        self.scale = scale
         self.trade_ids: list[int] = []
         self.order_ids: list[int] = []
         self.prices: list[Decimal] = []
-        self.qtys: list[int] = []
-        self.quote_qtys: list[int] = []
-        self.commissions: list[int] = []
+        self.qtys: list[Decimal] = []
+        self.quote_qtys: list[Decimal] = []
+        self.commissions: list[Decimal] = []
         self.commission_assets: list[str] = []
         self.times_ms: list[int] = []
         self.is_buyer: list[bool] = []
@@ -92,9 +84,9 @@ class TradeLog:
         trade_id: int,
         order_id: int,
         price: Decimal,
-        qty: int,
-        quote_qty: int,
-        commission: int,
+        qty: Decimal,
+        quote_qty: Decimal,
+        commission: Decimal,
         commission_asset: str,
         time_ms: int,
         is_buyer: bool,
@@ -116,21 +108,17 @@ class TradeLog:
 
     def fill(self, i: int) -> Fill:
         """The `i`-th trade (oldest first)."""
-        scale = self.scale
-        is_buyer = self.is_buyer[i]
-        # commission is in the asset received: base for the buyer, quote for the seller
-        precision = scale.base_precision if is_buyer else scale.quote_precision
         return Fill(
             self.trade_ids[i],
             self.order_ids[i],
             self.symbol,
             self.prices[i],
-            scale.qty(self.qtys[i]),
-            scale.quote(self.quote_qtys[i]),
-            from_units(self.commissions[i], precision),
+            self.qtys[i],
+            self.quote_qtys[i],
+            self.commissions[i],
             self.commission_assets[i],
             self.times_ms[i],
-            is_buyer,
+            self.is_buyer[i],
             self.is_maker[i],
         )
 
@@ -148,57 +136,39 @@ class AccountState:
         "name",
         "open_orders",
         "orders",
-        "places",
         "spec",
         "taker_fee",
         "trades",
     )
 
     def __init__(
-        self,
-        spec: AccountSpec,
-        scales: Mapping[str, Scale],
-        assets: Iterable[str],
-        places: Mapping[str, int],
-        *,
-        is_house: bool,
+        self, spec: AccountSpec, symbols: Iterable[str], assets: Iterable[str], *, is_house: bool
     ) -> None:
-        """`scales`: each symbol's; `assets`: those the symbols trade; `places`: each asset's
-        balance scale (`units.asset_places`)."""
         self.spec = spec
         self.name = spec.name
         self.is_house = is_house
         self.can_trade = spec.can_trade
-        # Fee rates as exact fractions (numerator, denominator): commission is an integer
-        # floor division of the traded amount times the numerator.
-        self.maker_fee = spec.maker_fee.as_integer_ratio()
-        self.taker_fee = spec.taker_fee.as_integer_ratio()
-        self.places = places
-        self.holdings: dict[str, Holding] = {asset: Holding(0) for asset in assets}
+        self.maker_fee = spec.maker_fee
+        self.taker_fee = spec.taker_fee
+        self.holdings: dict[str, Holding] = {asset: Holding(ZERO) for asset in assets}
         for asset, amount in spec.balances.items():
-            self.holdings[asset] = Holding(to_units(amount, places[asset]))
+            self.holdings[asset] = Holding(amount)
         self.orders: dict[str, dict[int, LiveOrder | ClosedOrder]] = {}
         self.open_orders: dict[str, dict[int, LiveOrder]] = {}
         # client order id -> order id: an int, so closing an order changes only `orders`
         self.client_ids: dict[str, dict[str, int]] = {}
         self.closed: dict[str, ClosedOrders] = {}
         self.trades: dict[str, TradeLog] = {}
-        for symbol, scale in scales.items():
+        for symbol in symbols:
             self.orders[symbol] = {}
             self.open_orders[symbol] = {}
             self.client_ids[symbol] = {}
-            self.closed[symbol] = ClosedOrders(symbol, scale)
-            self.trades[symbol] = TradeLog(symbol, scale)
+            self.closed[symbol] = ClosedOrders(symbol)
+            self.trades[symbol] = TradeLog(symbol)
 
     def balances(self) -> list[Balance]:
         """Every asset the account holds or could trade, free and locked."""
-        out = []
-        for asset, holding in self.holdings.items():
-            places = self.places[asset]
-            out.append(
-                Balance(asset, from_units(holding.free, places), from_units(holding.locked, places))
-            )
-        return out
+        return [Balance(a, h.free, h.locked) for a, h in self.holdings.items()]
 
     def check_client_id(self, symbol: str, client_order_id: str, now_ms: int) -> None:
         """Reject an id used by an open order or by any order placed in the last 24h."""

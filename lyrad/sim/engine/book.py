@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState
+from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.orders import LiveOrder
 
 
@@ -68,27 +69,29 @@ class BookSide:
         """Ticks from the best outwards (a view: do not mutate while iterating)."""
         return reversed(self.ticks) if self.is_bid else iter(self.ticks)
 
-    def depth(self, limit: int) -> list[tuple[Decimal, int]]:
-        """Aggregated (price, remaining lots) of the best `limit` levels."""
-        out: list[tuple[Decimal, int]] = []
+    def depth(self, limit: int) -> tuple[tuple[Decimal, Decimal], ...]:
+        """Aggregated (price, remaining quantity) of the best `limit` levels."""
+        out: list[tuple[Decimal, Decimal]] = []
         for tick in self.best_first():
             if len(out) >= limit:
                 break
             level = self.levels[tick]
-            out.append((level[0].price, sum(o.remaining for o in level)))
-        return out
+            out.append((level[0].price, sum((o.remaining for o in level), ZERO)))
+        return tuple(out)
 
     def orders(self) -> Iterator[LiveOrder]:
         """Every resting order, best level first, time priority within a level."""
         for tick in self.best_first():
             yield from self.levels[tick]
 
-    def preview_qty(self, owner: AccountState, limit: int | None, qty: int) -> tuple[int, int]:
-        """(lots, quote units) a taker of `qty` lots up to tick `limit` would trade here now.
+    def preview_qty(
+        self, owner: AccountState, limit: int | None, qty: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        """(base, quote) a taker of `qty` up to tick `limit` would trade here now.
 
         The owner's own orders are skipped: matching would expire them (self-trade prevention).
         """
-        left, quote = qty, 0
+        left, quote = qty, ZERO
         is_bid = self.is_bid
         for tick in self.best_first():
             if limit is not None and (tick < limit if is_bid else tick > limit):
@@ -96,18 +99,19 @@ class BookSide:
             level = self.levels[tick]
             take = min(_available(level, owner, left), left)
             left -= take
-            quote += take * level[0].price_units
+            quote += take * level[0].price
             if not left:
                 break
         return qty - left, quote
 
-    def preview_quote(self, owner: AccountState, budget: int, step: int) -> tuple[int, int]:
-        """(lots, quote units) a taker trading `budget` quote units, in whole `step`s of lots,
-        would trade here."""
-        base = quote = 0
+    def preview_quote(
+        self, owner: AccountState, budget: Decimal, step: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        """(base, quote) a taker trading `budget` in quote, in whole `step`s, would trade here."""
+        base = quote = ZERO
         for tick in self.best_first():
             level = self.levels[tick]
-            price = level[0].price_units
+            price = level[0].price
             cap = ((budget - quote) // (price * step)) * step
             if not cap:
                 break
@@ -119,13 +123,13 @@ class BookSide:
         return base, quote
 
 
-def _available(level: list[LiveOrder], owner: AccountState, wanted: int) -> int:
+def _available(level: list[LiveOrder], owner: AccountState, wanted: Decimal) -> Decimal:
     """What others rest at this level, summed only until it exceeds `wanted`.
 
     The caller takes min(result, wanted): once the sum is above `wanted` the rest of the level
     cannot change that, so deep levels are not summed (the exact value when it is not above).
     """
-    total = 0
+    total = ZERO
     for order in level:
         if order.owner is not owner:
             total += order.remaining

@@ -33,7 +33,6 @@ from lyrad.sim.engine.types import (
     RejectReason,
     SymbolSpec,
 )
-from lyrad.sim.engine.units import Scale, asset_places, from_units
 from lyrad.sim.engine.values import Fill, OrderSnapshot
 
 
@@ -77,23 +76,16 @@ class Engine:
             specs[spec.symbol] = spec
         self.symbols: Mapping[str, SymbolSpec] = MappingProxyType(specs)
         assets = list(dict.fromkeys([a for s in symbols for a in (s.base, s.quote)]))
-        house = AccountSpec(HOUSE_ACCOUNT, "", "", dict.fromkeys(assets, HOUSE_BALANCE), ZERO, ZERO)
-        # Every amount inside is an int at a fixed scale per asset and symbol (see `units`).
-        self._places = asset_places(specs.values(), [a.balances for a in (*accounts, house)])
-        scales = {name: Scale(s, self._places) for name, s in specs.items()}
-        self._fees = dict.fromkeys(assets, 0)
-        self._markets = {
-            name: Market(s, scales[name], self._fees, first_id) for name, s in specs.items()
-        }
+        self._fees = dict.fromkeys(assets, ZERO)
+        self._markets = {name: Market(s, self._fees, first_id) for name, s in specs.items()}
         self._users: dict[str, AccountState] = {}
         self._by_key: dict[str, AccountSpec] = {}
         for account in accounts:
             check_account(account, self._users, self._by_key)
-            self._users[account.name] = AccountState(
-                account, scales, assets, self._places, is_house=False
-            )
+            self._users[account.name] = AccountState(account, specs, assets, is_house=False)
             self._by_key[account.api_key] = account
-        self._house = AccountState(house, scales, assets, self._places, is_house=True)
+        house = AccountSpec(HOUSE_ACCOUNT, "", "", dict.fromkeys(assets, HOUSE_BALANCE), ZERO, ZERO)
+        self._house = AccountState(house, specs, assets, is_house=True)
         self._liquidity = liquidity
         self._rng = random.Random(seed)
         self.exact_context: Context = new_exact_context()
@@ -120,7 +112,7 @@ class Engine:
 
     def fees_collected(self) -> Mapping[str, Decimal]:
         """Commission collected so far, per asset."""
-        return {asset: from_units(fee, self._places[asset]) for asset, fee in self._fees.items()}
+        return dict(self._fees)
 
     # ---- reference price and synthetic liquidity ----------------------------------------
 

@@ -82,14 +82,11 @@ def _quote(
 ) -> None:
     is_buy = side is BUY
     asset, other = (market.quote, market.base) if is_buy else (market.base, market.quote)
-    scale = market.scale
-    tick = market.tick_of(price)
-    lots = scale.lots(qty)  # on the grid: _level_qty rounds to it or takes a bound
-    quote_mult = market.quote_mult
-    need = scale.price_units(tick) * lots * quote_mult if is_buy else lots * market.base_mult
+    need = price * qty if is_buy else qty
     holding = house.holdings[asset]
-    if not lots or holding.free < need:
+    if not qty or holding.free < need:
         return  # the house is large, not infinite: an unfunded level is left out
+    tick = market.tick_of(price)
     order_id = market.next_order_id
     market.next_order_id = order_id + 1
     order = LiveOrder(
@@ -103,12 +100,10 @@ def _quote(
         price,
         tick,
         qty,
-        lots,
         ZERO,
         now_ms,
         holding,
         house.holdings[other],
-        scale,
     )
     market.lock(order, need)
     if market.crosses(is_buy, tick):  # user orders the new quote reaches: the user is maker

@@ -3,9 +3,6 @@
 A match executes at the resting order's price. Self-trade prevention follows Binance's spot
 default, EXPIRE_MAKER: when a taker reaches a resting order of its own account, that resting
 order is expired (status EXPIRED, its funds unlocked) and matching continues behind it.
-
-Amounts are ints (see `units`): quantities in lots, a trade's quote in the symbol's quote
-units, balances and locks in balance units; `scale` converts between them.
 """
 
 from __future__ import annotations
@@ -14,12 +11,12 @@ from bisect import insort
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState
+from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.book import BookSide
 from lyrad.sim.engine.filters import LimitFilter
 from lyrad.sim.engine.members import EXPIRED, FILLED, PARTIALLY_FILLED
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import OrderStatus, SymbolSpec
-from lyrad.sim.engine.units import Scale
 from lyrad.sim.engine.values import Fill
 
 
@@ -29,51 +26,34 @@ class Market:
     __slots__ = (
         "asks",
         "base",
-        "base_fee_mult",
-        "base_fee_scale",
-        "base_mult",
+        "base_unit",
         "bids",
         "fees",
         "house_intact",
         "is_trading",
         "last_update_id",
         "limit_filter",
-        "lot_scale",
         "market_step",
         "next_order_id",
         "next_trade_id",
         "quote",
-        "quote_fee_mult",
-        "quote_fee_scale",
-        "quote_mult",
-        "quote_scale",
+        "quote_unit",
         "reference",
-        "scale",
         "spec",
         "symbol",
     )
 
-    def __init__(
-        self, spec: SymbolSpec, scale: Scale, fees: dict[str, int], first_id: int = 1
-    ) -> None:
-        """`fees`: commission collected per asset, in balance units (shared by the markets)."""
+    def __init__(self, spec: SymbolSpec, fees: dict[str, Decimal], first_id: int = 1) -> None:
         self.spec = spec
-        self.scale = scale
         self.limit_filter = LimitFilter(spec)
         self.symbol = spec.symbol
         self.is_trading = spec.status == "TRADING"
         self.base = spec.base
         self.quote = spec.quote
-        # the scale's factors, copied for settlement: every fill reads them
-        self.base_mult = scale.base_mult
-        self.quote_mult = scale.quote_mult
-        self.lot_scale = scale.lot_scale
-        self.quote_scale = scale.quote_scale
-        self.base_fee_scale = scale.base_fee_scale
-        self.quote_fee_scale = scale.quote_fee_scale
-        self.base_fee_mult = scale.base_fee_mult
-        self.quote_fee_mult = scale.quote_fee_mult
-        self.market_step = scale.market_step
+        self.base_unit = unit_of(spec.base_precision)
+        self.quote_unit = unit_of(spec.quote_precision)
+        # Quantities bought with a quote amount follow MARKET_LOT_SIZE, or LOT_SIZE when unset.
+        self.market_step = spec.market_step_size or spec.step_size
         self.fees = fees
         self.bids = BookSide(is_bid=True)
         self.asks = BookSide(is_bid=False)
@@ -85,14 +65,14 @@ class Market:
 
     # ---- ids, locks and the book -------------------------------------------------------
 
-    def lock(self, order: LiveOrder, amount: int) -> None:
+    def lock(self, order: LiveOrder, amount: Decimal) -> None:
         """Move `amount` from the owner's free to locked balance, held by `order`."""
         holding = order.holding
         holding.free -= amount
         holding.locked += amount
         order.locked += amount
 
-    def release(self, order: LiveOrder, amount: int | None = None) -> None:
+    def release(self, order: LiveOrder, amount: Decimal | None = None) -> None:
         """Give back `amount` (default: all) of what `order` holds to its owner's free balance."""
         if amount is None:
             amount = order.locked
@@ -126,10 +106,7 @@ class Market:
             order.owner.archive(order)
             return
         order.status = PARTIALLY_FILLED
-        if order.is_buy:
-            need = order.price_units * order.remaining * self.quote_mult
-        else:
-            need = order.remaining * self.base_mult
+        need = order.price * order.remaining if order.is_buy else order.remaining
         self.release(order, order.locked - need)
         self.rest(order)
 
@@ -150,7 +127,7 @@ class Market:
             holding = order.holding
             holding.locked -= amount
             holding.free += amount
-            order.locked = 0  # all of it went back
+            order.locked = ZERO  # all of it went back
         del owner.open_orders[self.symbol][order.order_id]
         owner.archive(order)
         self.last_update_id += 1
@@ -176,7 +153,7 @@ class Market:
             holding = order.holding
             holding.locked -= amount
             holding.free += amount
-            order.locked = 0
+            order.locked = ZERO
         del owner.open_orders[self.symbol][order.order_id]
         owner.archive(order)
 
@@ -192,15 +169,15 @@ class Market:
             if limit is not None and (tick > limit if is_buy else tick < limit):
                 break
             level = levels[tick]
-            done = self._take_level(taker, level, now_ms, fills)
+            done = self._take_level(taker, level, level[0].price, now_ms, fills)
             if not level:
                 side.drop_level(tick)
             if done:
                 break
         self.last_update_id += 1
 
-    def take_quote(self, taker: LiveOrder, budget: int, now_ms: int, fills: list[Fill]) -> bool:
-        """Match `taker` until it has traded `budget` quote units; True if the book ran out."""
+    def take_quote(self, taker: LiveOrder, budget: Decimal, now_ms: int, fills: list[Fill]) -> bool:
+        """Match `taker` until it has traded `budget` in quote; True if the book ran out."""
         is_buy, step = taker.is_buy, self.market_step
         side = self.asks if is_buy else self.bids
         ticks, levels = side.ticks, side.levels
@@ -208,30 +185,30 @@ class Market:
             while ticks:
                 tick = ticks[0] if is_buy else ticks[-1]
                 level = levels[tick]
+                price = level[0].price
                 # At one price the quote budget is a base quantity cap, whole market steps.
-                price = level[0].price_units
                 taker.remaining = ((budget - taker.cum_quote) // (price * step)) * step
                 if not taker.remaining:
                     return False
-                done = self._take_level(taker, level, now_ms, fills)
+                done = self._take_level(taker, level, price, now_ms, fills)
                 if not level:
                     side.drop_level(tick)
                 if done:
                     return False
             return True
         finally:
-            taker.remaining = 0
+            taker.remaining = ZERO
             self.last_update_id += 1
 
     def _take_level(
         self,
         taker: LiveOrder,
         level: list[LiveOrder],
+        price: Decimal,
         now_ms: int,
         fills: list[Fill],
     ) -> bool:
-        """Consume one price level in time priority, at its price; True once the taker is
-        satisfied.
+        """Consume one price level in time priority; True once the taker is satisfied.
 
         The makers it finishes leave the level's front in one slice at the end (even if
         settling raised), not one shift of the list each.
@@ -245,7 +222,7 @@ class Market:
                     self._retire(maker, EXPIRED, now_ms)
                     continue
                 qty = maker.remaining if maker.remaining < taker.remaining else taker.remaining
-                self._settle(taker, maker, qty, now_ms, fills)
+                self._settle(taker, maker, price, qty, now_ms, fills)
                 if not maker.remaining:
                     finished += 1
                     self._retire(maker, FILLED, now_ms)
@@ -262,13 +239,13 @@ class Market:
         self,
         taker: LiveOrder,
         maker: LiveOrder,
-        qty: int,
+        price: Decimal,
+        qty: Decimal,
         now_ms: int,
         fills: list[Fill],
     ) -> None:
-        """Move money for one trade of `qty` lots at the maker's price: the buyer's locked
-        quote pays, fees in the asset received."""
-        quote_qty = maker.price_units * qty  # quote units
+        """Move money for one trade: the buyer's locked quote pays, fees in the asset received."""
+        quote_qty = price * qty
         taker.remaining -= qty
         taker.executed_qty += qty
         taker.cum_quote += quote_qty
@@ -285,38 +262,27 @@ class Market:
             buyer_rate, seller_rate = maker.owner.maker_fee, taker.owner.taker_fee
         b, s = buyer.owner, seller.owner
         base, quote = self.base, self.quote
-        base_amount = qty * self.base_mult  # balance units
-        quote_amount = quote_qty * self.quote_mult
-        buyer.locked -= quote_amount
-        buyer.holding.locked -= quote_amount
-        seller.locked -= base_amount
-        seller.holding.locked -= base_amount
-        # Commission: in the asset received, at the maker or taker rate (numerator,
-        # denominator), rounded down to the asset's precision: an exact integer floor.
-        numerator, denominator = buyer_rate
-        buyer_fee = (
-            qty * numerator * self.base_fee_scale // (denominator * self.lot_scale)
-            if numerator
-            else 0
-        )
-        numerator, denominator = seller_rate
-        seller_fee = (
-            quote_qty * numerator * self.quote_fee_scale // (denominator * self.quote_scale)
-            if numerator
-            else 0
-        )
-        buyer.proceeds.free += base_amount - buyer_fee * self.base_fee_mult
-        seller.proceeds.free += quote_amount - seller_fee * self.quote_fee_mult
+        buyer.locked -= quote_qty
+        buyer.holding.locked -= quote_qty
+        seller.locked -= qty
+        seller.holding.locked -= qty
+        # Commission: in the asset received, at the maker or taker rate, rounded down.
+        unit = self.base_unit
+        buyer_fee = (qty * buyer_rate // unit) * unit if buyer_rate else ZERO
+        unit = self.quote_unit
+        seller_fee = (quote_qty * seller_rate // unit) * unit if seller_rate else ZERO
+        buyer.proceeds.free += qty - buyer_fee
+        seller.proceeds.free += quote_qty - seller_fee
         if buyer_fee:
-            self.fees[base] += buyer_fee * self.base_fee_mult
+            self.fees[base] += buyer_fee
         if seller_fee:
-            self.fees[quote] += seller_fee * self.quote_fee_mult
+            self.fees[quote] += seller_fee
         trade_id = self.next_trade_id
         self.next_trade_id = trade_id + 1
         if b.is_house or s.is_house:
             self.house_intact = False
         # Each user side keeps the trade in its history; the taker's side is also a Fill now.
-        trade = (trade_id, maker.price, qty, quote_qty, now_ms)
+        trade = (trade_id, price, qty, quote_qty, now_ms)
         self._record(buyer, buyer is taker, trade, buyer_fee, base, fills, is_buyer=True)
         self._record(seller, seller is taker, trade, seller_fee, quote, fills, is_buyer=False)
 
@@ -324,17 +290,14 @@ class Market:
         self,
         order: LiveOrder,
         is_taker: bool,
-        trade: tuple[int, Decimal, int, int, int],
-        commission: int,
+        trade: tuple[int, Decimal, Decimal, Decimal, int],
+        commission: Decimal,
         commission_asset: str,
         fills: list[Fill],
         *,
         is_buyer: bool,
     ) -> None:
-        """One side of a trade: into a user's history, and a Fill for the taker.
-
-        `commission` counts units of the received asset's precision (TradeLog keeps it so).
-        """
+        """One side of a trade: into a user's history, and a Fill for the taker."""
         owner = order.owner
         if owner.is_house:
             return
@@ -357,31 +320,24 @@ class Market:
 
     # ---- previews (no mutation) ------------------------------------------------------
 
-    def buy_cost_bound(self, qty: int) -> int:
-        """An upper bound, in balance units, of what buying `qty` lots at market costs now: all
-        of it at the worst ask."""
+    def buy_cost_bound(self, qty: Decimal) -> Decimal:
+        """An upper bound of what buying `qty` at market costs now: all of it at the worst ask."""
         ticks = self.asks.ticks
-        if not ticks:
-            return 0
-        return qty * self.asks.levels[ticks[-1]][0].price_units * self.quote_mult
+        return qty * self.asks.levels[ticks[-1]][0].price if ticks else ZERO
 
     def preview_qty(
-        self, is_buy: bool, owner: AccountState, limit: int | None, qty: int
-    ) -> tuple[int, int]:
-        """(lots, quote units) a taker of `qty` lots would trade now; the owner's own orders
-        are skipped."""
+        self, is_buy: bool, owner: AccountState, limit: int | None, qty: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        """(base, quote) a taker of `qty` would trade now; the owner's own orders are skipped."""
         return (self.asks if is_buy else self.bids).preview_qty(owner, limit, qty)
 
-    def preview_quote(self, is_buy: bool, owner: AccountState, budget: int) -> tuple[int, int]:
-        """(lots, quote units) a taker spending or raising `budget` quote units would trade
-        now."""
+    def preview_quote(
+        self, is_buy: bool, owner: AccountState, budget: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        """(base, quote) a taker spending or raising `budget` in quote would trade now."""
         side = self.asks if is_buy else self.bids
         return side.preview_quote(owner, budget, self.market_step)
 
     def depth(self, limit: int) -> tuple[tuple[tuple[Decimal, Decimal], ...], ...]:
         """(bids, asks) aggregated per price, best first."""
-        qty = self.scale.qty
-        return tuple(
-            tuple((price, qty(lots)) for price, lots in side.depth(limit))
-            for side in (self.bids, self.asks)
-        )
+        return self.bids.depth(limit), self.asks.depth(limit)

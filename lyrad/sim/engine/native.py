@@ -45,7 +45,6 @@ COMPILED_MODULES = (
     "placement",
     "queries",
     "specs",
-    "units",
     "values",
 )
 """The modules mypyc compiles. `types` stays interpreted (its enums and value types are what

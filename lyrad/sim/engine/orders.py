@@ -5,9 +5,6 @@ symbol: columns of plain values and shared enum members. The history of orders o
 kept as a LiveOrder (twenty references each), every order would be rescanned by the garbage
 collector's full collections for the rest of the run, and even a tuple per order is a new
 object for it to count and scan once, whereas a row adds nothing it tracks.
-
-Quantities inside the engine are ints in lots, quote totals in quote units, locks in balance
-units (see `units`); the request's price and quantity are kept as given, for the answers.
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ from lyrad.sim.engine.values import Fill, OrderSnapshot
 
 if TYPE_CHECKING:
     from lyrad.sim.engine.accounts import AccountState, Holding
-    from lyrad.sim.engine.units import Scale
 
 OPEN_STATUSES: Final = frozenset({NEW, PARTIALLY_FILLED})
 
@@ -32,8 +28,7 @@ ClosedOrder = int
 
 class LiveOrder:
     """An order inside the engine; `locked` is what it holds of `holding` (quote if buying,
-    base if selling), in balance units; `remaining` and `executed_qty` are lots, `cum_quote`
-    quote units of its symbol's `scale`."""
+    base if selling)."""
 
     __slots__ = (
         "client_order_id",
@@ -47,10 +42,8 @@ class LiveOrder:
         "orig_quote_qty",
         "owner",
         "price",
-        "price_units",
         "proceeds",
         "remaining",
-        "scale",
         "side",
         "status",
         "symbol",
@@ -73,12 +66,10 @@ class LiveOrder:
         price: Decimal,
         tick: int,
         qty: Decimal,
-        lots: int,
         quote_qty: Decimal,
         now_ms: int,
         holding: Holding,
         proceeds: Holding,
-        scale: Scale,
     ) -> None:
         self.order_id = order_id
         self.client_order_id = client_order_id
@@ -90,19 +81,15 @@ class LiveOrder:
         self.time_in_force = time_in_force
         self.price = price
         self.tick = tick  # the price's index on the tick grid (0 for market orders)
-        # the price in price units (Scale.price_units inlined; a market order never rests, so
-        # never reads its own)
-        self.price_units = scale.min_price_units + tick * scale.tick_units
         self.orig_qty = qty
-        self.remaining = lots
+        self.remaining = qty
         self.orig_quote_qty = quote_qty
-        self.executed_qty = 0
-        self.cum_quote = 0
+        self.executed_qty = ZERO
+        self.cum_quote = ZERO
         self.status = NEW
         self.time_ms = now_ms
         self.update_time_ms = now_ms
-        self.locked = 0
-        self.scale = scale
+        self.locked = ZERO
         # The owner's holdings it locks from and receives into: quote and base when buying,
         # base and quote when selling.
         self.holding = holding
@@ -114,8 +101,6 @@ class LiveOrder:
 
     def snapshot(self, fills: tuple[Fill, ...] = ()) -> OrderSnapshot:
         """The public view of this order now, carrying `fills`."""
-        executed = self.executed_qty
-        scale = self.scale
         return OrderSnapshot(
             self.order_id,
             self.client_order_id,
@@ -125,8 +110,8 @@ class LiveOrder:
             self.time_in_force,
             self.price,
             self.orig_qty,
-            scale.qty(executed) if executed else ZERO,
-            scale.quote(self.cum_quote) if executed else ZERO,
+            self.executed_qty,
+            self.cum_quote,
             self.status,
             self.time_ms,
             self.update_time_ms,
@@ -148,7 +133,6 @@ class ClosedOrders:
         "orig_qtys",
         "orig_quote_qtys",
         "prices",
-        "scale",
         "sides",
         "statuses",
         "symbol",
@@ -158,9 +142,8 @@ class ClosedOrders:
         "update_times_ms",
     )
 
-    def __init__(self, symbol: str, scale: Scale) -> None:
+    def __init__(self, symbol: str) -> None:
         self.symbol = symbol
-        self.scale = scale
         self.order_ids: list[int] = []
         self.client_order_ids: list[str] = []
         self.sides: list[Side] = []
@@ -168,8 +151,8 @@ class ClosedOrders:
         self.times_in_force: list[TimeInForce] = []
         self.prices: list[Decimal] = []
         self.orig_qtys: list[Decimal] = []
-        self.executed_qtys: list[int] = []
-        self.cum_quotes: list[int] = []
+        self.executed_qtys: list[Decimal] = []
+        self.cum_quotes: list[Decimal] = []
         self.statuses: list[OrderStatus] = []
         self.times_ms: list[int] = []
         self.update_times_ms: list[int] = []
@@ -196,8 +179,6 @@ class ClosedOrders:
     def snapshot(self, row: ClosedOrder) -> OrderSnapshot:
         """The public view of the order in `row`."""
         placed_ms = self.times_ms[row]
-        executed = self.executed_qtys[row]
-        scale = self.scale
         return OrderSnapshot(
             self.order_ids[row],
             self.client_order_ids[row],
@@ -207,8 +188,8 @@ class ClosedOrders:
             self.times_in_force[row],
             self.prices[row],
             self.orig_qtys[row],
-            scale.qty(executed) if executed else ZERO,
-            scale.quote(self.cum_quotes[row]) if executed else ZERO,
+            self.executed_qtys[row],
+            self.cum_quotes[row],
             self.statuses[row],
             placed_ms,
             self.update_times_ms[row],

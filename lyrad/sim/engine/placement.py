@@ -6,9 +6,6 @@ for what the book would cost it now (the quantity at the worst ask when the acco
 afford that, else the exact cost of walking the book), a market buy by quote amount that
 amount, a market sell by quote amount the base the book would take for it. A taker's unused
 lock is returned at the end; a resting order keeps exactly what its remainder needs.
-
-The request's quantities become ints here (lots, quote units, balance units: see `units`);
-its price is already an index on the tick grid.
 """
 
 from __future__ import annotations
@@ -17,7 +14,7 @@ from bisect import insort
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState
-from lyrad.sim.engine.arith import EXACT, ZERO
+from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.members import BUY, EXPIRED, FILLED, FOK, GTC, LIMIT_MAKER, NEW
 from lyrad.sim.engine.orders import LiveOrder
@@ -39,18 +36,15 @@ def place_limit(
         raise EngineRejection(RejectReason.INVALID_PARAMETER, "price and quantity are required")
     side = req.side
     is_buy = side is BUY
-    scale = market.scale
-    lots = int(qty.scaleb(scale.lot_places, EXACT))  # Scale.lots, inlined
     # Market.crosses inlined, as the lock below: every limit order passes here
     holdings = account.holdings
     if is_buy:
-        price_units = scale.min_price_units + tick * scale.tick_units
-        need, asset = price_units * lots * market.quote_mult, market.quote
+        need, asset = price * qty, market.quote
         holding, proceeds = holdings[asset], holdings[market.base]
         ticks = market.asks.ticks
         crosses = bool(ticks) and tick >= ticks[0]
     else:
-        need, asset = lots * market.base_mult, market.base
+        need, asset = qty, market.base
         holding, proceeds = holdings[asset], holdings[market.quote]
         ticks = market.bids.ticks
         crosses = bool(ticks) and tick <= ticks[-1]
@@ -74,23 +68,21 @@ def place_limit(
         price,
         tick,
         qty,
-        lots,
         ZERO,
         now_ms,
         holding,
         proceeds,
-        scale,
     )
     # Kept for lookups by id and client id (the account is a user's: house quotes elsewhere)
     account.orders[symbol][order_id] = order
     account.client_ids[symbol][client_order_id] = order_id
-    if tif is FOK and market.preview_qty(is_buy, account, tick, lots)[0] < lots:
+    if tif is FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
         order.status = EXPIRED  # all or nothing: nothing
         account.archive(order)
         return order.snapshot(())
     holding.free -= need
     holding.locked += need
-    order.locked = need  # a new order holds nothing yet: 0 + need, without the addition
+    order.locked = need  # a new order holds nothing yet: ZERO + need, without the addition
     if not crosses:
         # What Market.take does when the best opposite price is out of reach: only count
         # the book update (a LIMIT_MAKER never takes, so counts nothing).
@@ -159,12 +151,7 @@ def place_market(
     is_buy = side is BUY
     qty, budget = req.quantity, req.quote_quantity
     asset, other = (market.quote, market.base) if is_buy else (market.base, market.quote)
-    scale = market.scale
-    lots = 0 if qty is None else int(qty.scaleb(scale.lot_places, EXACT))
-    # A quote amount in the symbol's quote units, rounded down (its finer decimals cannot
-    # buy a whole lot at any price), and in balance units for the lock.
-    quote_units = 0 if budget is None else int(budget.scaleb(scale.quote_places, EXACT))
-    need = _market_need(market, account, is_buy, lots, budget, quote_units)
+    need = _market_need(market, account, is_buy, qty, budget)
     holding, proceeds = account.holdings[asset], account.holdings[other]
     if holding.free < need:
         raise _insufficient(asset)
@@ -182,12 +169,10 @@ def place_market(
         ZERO,
         0,
         qty or ZERO,
-        lots,
         budget or ZERO,
         now_ms,
         holding,
         proceeds,
-        scale,
     )
     account.orders[symbol][order_id] = order  # kept for lookups, as in place_limit
     account.client_ids[symbol][client_order_id] = order_id
@@ -199,16 +184,15 @@ def place_market(
         market.take(order, None, now_ms, fills)
         expired = bool(order.remaining)
     else:
-        ran_out = market.take_quote(order, quote_units, now_ms, fills)
-        # Binance reports what a quote order bought
-        order.orig_qty = scale.qty(order.executed_qty) if order.executed_qty else ZERO
+        ran_out = market.take_quote(order, budget, now_ms, fills)
+        order.orig_qty = order.executed_qty  # Binance reports what a quote order bought
         expired = ran_out or not order.executed_qty
     order.status = EXPIRED if expired else FILLED
     left = order.locked
     if left:  # Market.release, inlined: the unused lock goes back
         holding.locked -= left
         holding.free += left
-        order.locked = 0
+        order.locked = ZERO
     account.archive(order)
     return order.snapshot(tuple(fills))
 
@@ -217,27 +201,22 @@ def _market_need(
     market: Market,
     account: AccountState,
     is_buy: bool,
-    lots: int,
+    qty: Decimal | None,
     budget: Decimal | None,
-    quote_units: int,
-) -> int:
-    """What a market order must lock, in balance units: enough for everything it can trade.
-
-    By quantity, `lots` is the quantity; by quote amount, `budget` is the amount and
-    `quote_units` the same in the symbol's quote units, rounded down.
-    """
-    if budget is None:
+) -> Decimal:
+    """What a market order must lock: enough for everything it can trade."""
+    if qty is not None:
         if not is_buy:
-            return lots * market.base_mult
+            return qty
         # Buying by quantity: the worst ask bounds the cost; walk the book only when the
         # account cannot afford the bound (the exact cost decides then).
-        bound = market.buy_cost_bound(lots)
+        bound = market.buy_cost_bound(qty)
         if account.holdings[market.quote].free >= bound:
             return bound
-        return market.preview_qty(True, account, None, lots)[1] * market.quote_mult
-    if is_buy:  # the whole amount, exactly: quoteOrderQty has at most the quote's precision
-        return int(budget.scaleb(account.places[market.quote], EXACT))
-    return market.preview_quote(False, account, quote_units)[0] * market.base_mult
+        return market.preview_qty(True, account, None, qty)[1]
+    if budget is None:  # never, after validation
+        raise EngineRejection(RejectReason.INVALID_PARAMETER, "quantity or quoteOrderQty needed")
+    return budget if is_buy else market.preview_quote(False, account, budget)[0]
 
 
 def _insufficient(asset: str) -> EngineRejection:

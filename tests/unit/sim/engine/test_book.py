@@ -1,37 +1,19 @@
-"""BookSide: FIFO levels keyed by tick, sorted ticks, best price, depth and previews.
-
-The book counts quantities in lots and quote in quote units (lyrad.sim.engine.units).
-"""
+"""BookSide: FIFO levels keyed by tick, sorted ticks, best price, depth and previews."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from lyrad.sim.engine import AccountSpec, OrderType, Side, TimeInForce
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.book import BookSide
 from lyrad.sim.engine.orders import LiveOrder
-from lyrad.sim.engine.units import Scale, asset_places, to_units
-from tests.unit.sim.engine.helpers import BTCUSDT, D
-
-SPEC = BTCUSDT._replace(min_price=D("0"))  # a 0.01 grid from zero: tick index = price x 100
-PLACES = asset_places([SPEC], [])
-SCALE = Scale(SPEC, PLACES)
-
-
-def lots(qty: str) -> int:
-    return SCALE.lots(D(qty))
-
-
-def quote(amount: str) -> int:
-    return to_units(D(amount), SCALE.quote_places)
+from tests.unit.sim.engine.helpers import D
 
 
 def _owner(name: str) -> AccountState:
     return AccountState(
-        AccountSpec(name, name, "s", {}),
-        {"BTCUSDT": SCALE},
-        ["BTC", "USDT"],
-        PLACES,
-        is_house=False,
+        AccountSpec(name, name, "s", {}), ["BTCUSDT"], ["BTC", "USDT"], is_house=False
     )
 
 
@@ -42,7 +24,7 @@ def _order(
     order_id: int, price: str, qty: str, side: Side = Side.BUY, owner: AccountState = OWNER
 ) -> LiveOrder:
     spends, receives = ("USDT", "BTC") if side is Side.BUY else ("BTC", "USDT")
-    tick = int(D(price) * 100)
+    tick = int(D(price) * 100)  # a 0.01 grid from zero
     return LiveOrder(
         order_id,
         str(order_id),
@@ -54,12 +36,10 @@ def _order(
         D(price),
         tick,
         D(qty),
-        lots(qty),
         D(0),
         0,
         owner.holdings[spends],
         owner.holdings[receives],
-        SCALE,
     )
 
 
@@ -72,7 +52,6 @@ def test_bids_are_best_highest_and_asks_best_lowest() -> None:
     assert bids.best() == 10200
     assert asks.best() == 10000
     assert [p for p, _ in bids.depth(2)] == [D("102"), D("101")]
-    assert bids.depth(1) == [(D("102"), lots("1"))]
     assert [p for p, _ in asks.depth(5)] == [D("100"), D("101"), D("102")]
 
 
@@ -82,7 +61,7 @@ def test_a_level_is_fifo_and_aggregates_in_depth() -> None:
     side.add(first)
     side.add(second)
     assert list(side.orders()) == [first, second]
-    assert side.depth(5) == [(D("100"), lots("3.5"))]
+    assert side.depth(5) == ((D("100"), D("3.5")),)
 
 
 def test_removing_the_last_order_of_a_level_drops_the_level_wherever_it_is() -> None:
@@ -97,7 +76,7 @@ def test_removing_the_last_order_of_a_level_drops_the_level_wherever_it_is() -> 
     assert list(side.levels) == [200]
     side.remove(orders[1])
     assert side.best() is None
-    assert side.depth(5) == []
+    assert side.depth(5) == ()
 
 
 def test_removing_a_middle_order_keeps_the_level() -> None:
@@ -107,7 +86,7 @@ def test_removing_a_middle_order_keeps_the_level() -> None:
         side.add(o)
     side.remove(b)
     assert list(side.orders()) == [a, c]
-    assert side.depth(1) == [(D(5), lots("2"))]
+    assert side.depth(1) == ((Decimal(5), Decimal(2)),)
 
 
 def test_previews_walk_best_first_and_skip_the_takers_own_orders() -> None:
@@ -116,8 +95,8 @@ def test_previews_walk_best_first_and_skip_the_takers_own_orders() -> None:
     asks.add(_order(2, "11", "5", Side.SELL, OWNER))  # the taker's own: not counted
     asks.add(_order(3, "11", "1", Side.SELL, OTHER))
     asks.add(_order(4, "12", "1", Side.SELL, OTHER))
-    assert asks.preview_qty(OWNER, None, lots("1.5")) == (lots("1.5"), quote("15.5"))
-    assert asks.preview_qty(OWNER, 1100, lots("5")) == (lots("2"), quote("21"))
-    assert asks.preview_qty(OTHER, None, lots("1")) == (lots("1"), quote("11"))
+    assert asks.preview_qty(OWNER, None, D("1.5")) == (D("1.5"), D("10") + D("5.5"))
+    assert asks.preview_qty(OWNER, 1100, D("5")) == (D("2"), D("21"))
+    assert asks.preview_qty(OTHER, None, D("1")) == (D("1"), D("11"))
     # 25 quote buys 1 at 10 then 1 at 11, then 4 / 12 = 0.3 (whole steps of 0.1)
-    assert asks.preview_quote(OWNER, quote("25"), lots("0.1")) == (lots("2.3"), quote("24.6"))
+    assert asks.preview_quote(OWNER, D("25"), D("0.1")) == (D("2.3"), D("24.6"))
