@@ -33,10 +33,32 @@ SPECS = {
         tick_size=D("0.05"),
         min_price=D("0.05"),
     ),
+    # Odd scales for the engine's integers (lyrad.sim.engine.units): min_price and min_qty
+    # off their grids, a market step coarser than the lot step, commission rounded to fewer
+    # decimals than a quantity has, and BTC both a base and a quote asset.
+    "ETHBTC": BTCUSDT._replace(
+        symbol="ETHBTC",
+        base="ETH",
+        quote="BTC",
+        tick_size=D("0.0001"),
+        min_price=D("0.00013"),
+        max_price=D("10"),
+        step_size=D("0.01"),
+        min_qty=D("0.015"),
+        market_step_size=D("0.05"),
+        market_min_qty=D("0.02"),
+        market_max_qty=D("0"),
+        min_notional=D("0.0001"),
+        max_notional=D("0"),
+        base_precision=2,
+        quote_precision=6,
+    ),
 }
-CENTER = {"BTCUSDT": D("100"), "ETHUSDT": D("20")}
+CENTER = {"BTCUSDT": D("100"), "ETHUSDT": D("20"), "ETHBTC": D("0.05003")}
 TICK = {name: spec.tick_size for name, spec in SPECS.items()}
 STEP = {name: spec.step_size for name, spec in SPECS.items()}
+MIN_QTY = {name: spec.min_qty for name, spec in SPECS.items()}
+QUOTE_UNIT = {"BTCUSDT": D(1), "ETHUSDT": D(1), "ETHBTC": D("0.001")}
 ACCOUNTS = (
     AccountSpec(
         "alice",
@@ -130,10 +152,11 @@ operations = st.lists(
 
 def _request(op: Place) -> OrderRequest:
     otype, tif = op.kind
-    qty = STEP[op.symbol] * op.units
+    qty = MIN_QTY[op.symbol] + STEP[op.symbol] * op.units
     if otype is OrderType.MARKET:
         if op.by_quote:
-            return OrderRequest(op.who, op.symbol, op.side, otype, quote_quantity=D(op.units))
+            quote = QUOTE_UNIT[op.symbol] * op.units
+            return OrderRequest(op.who, op.symbol, op.side, otype, quote_quantity=quote)
         return OrderRequest(op.who, op.symbol, op.side, otype, quantity=qty)
     price = CENTER[op.symbol] + TICK[op.symbol] * op.offset
     return OrderRequest(
