@@ -9,7 +9,7 @@ import string
 from decimal import Decimal, InvalidOperation
 from typing import Final, NoReturn, final
 
-from lyrad.sim.engine.arith import ZERO, unit_of
+from lyrad.sim.engine.arith import EXACT, ZERO, unit_of
 from lyrad.sim.engine.members import LIMIT, MARKET
 from lyrad.sim.engine.types import (
     EngineRejection,
@@ -52,15 +52,16 @@ class LimitFilter:
 
     Every limit order is checked, and most pass. When the symbol's minimum price and quantity
     are positive and on their grids (as on every Binance symbol), passing the bounds implies a
-    positive price and quantity, and the grid checks need no subtraction: `check` then proves
-    an order valid with six comparisons, two remainders and a product, where check_limit, which
-    tests each rule in Binance's order to name the first one failed, needs about twice as many
-    Decimal operations. An order the short path cannot prove valid, including a NaN or an
+    positive price and quantity, the grid checks need no subtraction, and the price bounds are
+    compared as tick indexes: `check` then proves an order valid with four Decimal comparisons,
+    two remainders, a quotient and a product, where check_limit, which tests each rule in
+    Binance's order to name the first one failed, needs about twice as many Decimal
+    operations. An order the short path cannot prove valid, including a NaN or an
     infinity (their comparisons and remainders raise InvalidOperation), goes through
     check_limit, so a refusal is always check_limit's own.
     """
 
-    __slots__ = ("offset", "short_path", "spec")
+    __slots__ = ("max_tick", "offset", "short_path", "spec")
 
     def __init__(self, spec: SymbolSpec) -> None:
         self.spec = spec
@@ -70,8 +71,13 @@ class LimitFilter:
             and not spec.min_price % spec.tick_size
             and not spec.min_qty % spec.step_size
         )
-        # ticks from zero to min_price: check_limit counts a price's ticks from min_price
-        self.offset = int(spec.min_price // spec.tick_size) if self.short_path else 0
+        # The price bounds as indexes on the grid from zero: for an on-grid price n x tick,
+        # min_price <= price <= max_price is offset <= n <= max_tick, two int comparisons.
+        # check_limit counts a price's ticks from min_price, hence the offset.
+        # (EXACT: a quotient longer than the caller's context cannot round or fail here)
+        tick = spec.tick_size
+        self.offset = int(EXACT.divide_int(spec.min_price, tick)) if self.short_path else 0
+        self.max_tick = int(EXACT.divide_int(spec.max_price, tick)) if spec.max_price else -1
 
     def check(self, req: OrderRequest) -> int:
         """check_limit(spec, req): the price's tick index, or EngineRejection."""
@@ -85,19 +91,20 @@ class LimitFilter:
         ):
             spec = self.spec
             try:
-                max_price, max_notional, tick = spec.max_price, spec.max_notional, spec.tick_size
+                tick = spec.tick_size
                 if (
-                    spec.min_price <= price
-                    and (not max_price or price <= max_price)
-                    and not price % tick
+                    not price % tick
                     and spec.min_qty <= qty <= spec.max_qty
                     and not qty % spec.step_size
                 ):
-                    notional = price * qty
-                    if spec.min_notional <= notional and (
-                        not max_notional or notional <= max_notional
-                    ):
-                        return int(price // tick) - self.offset
+                    n = int(price // tick)
+                    max_tick, max_notional = self.max_tick, spec.max_notional
+                    if n >= self.offset and (max_tick < 0 or n <= max_tick):
+                        notional = price * qty
+                        if spec.min_notional <= notional and (
+                            not max_notional or notional <= max_notional
+                        ):
+                            return n - self.offset
             except InvalidOperation:
                 pass  # NaN or infinity: check_limit names the problem
         return check_limit(self.spec, req)

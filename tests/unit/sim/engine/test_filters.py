@@ -133,6 +133,7 @@ def _outcome(check: Callable[[], int]) -> tuple[str, int | str]:
 _SPECS = (
     BTCUSDT,  # the short path applies
     BTCUSDT._replace(max_price=D("0"), max_notional=D("0")),  # unset upper bounds
+    BTCUSDT._replace(max_price=D("999999.995")),  # max_price off the grid: 999999.99 is the top
     BTCUSDT._replace(tick_size=D("0.05"), min_price=D("0.10"), step_size=D("0.5"), min_qty=D("1")),
     BTCUSDT._replace(min_price=D("0.005")),  # price grid off zero: check_limit only
     BTCUSDT._replace(min_qty=D("0.000015")),  # quantity grid off zero: check_limit only
@@ -145,7 +146,7 @@ _ON_GRID_PRICES = st.one_of(
 _PRICES = st.one_of(  # on a grid more often than not: the short path's case
     *[_ON_GRID_PRICES] * 4,
     st.decimals(min_value=D("-1"), max_value=D("2000000"), places=3),
-    st.sampled_from([D("0.01"), D("0.005"), D("1000000"), D("1000000.01")]),
+    st.sampled_from([D("0.01"), D("0.005"), D("999999.99"), D("1000000"), D("1000000.01")]),
 )
 _ON_GRID_QTYS = st.one_of(
     st.integers(1, 100_000_000).map(lambda k: k * D("0.00001")),  # BTCUSDT's grid
@@ -191,5 +192,6 @@ def test_limit_filter_answers_exactly_as_check_limit(
 
 
 def test_limit_filter_takes_its_short_path_only_on_grids_from_zero() -> None:
-    assert [LimitFilter(spec).short_path for spec in _SPECS] == [True, True, True, False, False]
+    short_paths = [LimitFilter(spec).short_path for spec in _SPECS]
+    assert short_paths == [True, True, True, True, False, False]
     assert LimitFilter(BTCUSDT).check(_limit("1", "60000.01")) == 6_000_000  # ticks from 0.01
