@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Final, final
 
@@ -13,6 +13,7 @@ from lyrad.sim.engine.types import (
     Balance,
     EngineRejection,
     RejectReason,
+    SymbolSpec,
 )
 from lyrad.sim.engine.values import Fill, OrderSnapshot
 
@@ -123,6 +124,45 @@ class TradeLog:
         )
 
 
+@final
+class Ledger:
+    """One account's orders and trades in one symbol, with its holdings of the symbol's base
+    and quote.
+
+    Everything an order reads and writes in its account, one reference away (`LiveOrder.ledger`)
+    instead of a string-keyed dict lookup per collection and per holding on every order.
+    The AccountState's per-symbol dicts are these same objects, for the queries.
+    """
+
+    __slots__ = (
+        "base",
+        "client_ids",
+        "closed",
+        "is_house",
+        "open_orders",
+        "orders",
+        "quote",
+        "trades",
+    )
+
+    def __init__(self, symbol: str, base: Holding, quote: Holding, *, is_house: bool) -> None:
+        self.base = base
+        self.quote = quote
+        self.is_house = is_house
+        self.orders: dict[int, LiveOrder | ClosedOrder] = {}
+        self.open_orders: dict[int, LiveOrder] = {}
+        # client order id -> order id: an int, so closing an order changes only `orders`
+        self.client_ids: dict[str, int] = {}
+        self.closed = ClosedOrders(symbol)
+        self.trades = TradeLog(symbol)
+
+    def archive(self, order: LiveOrder) -> None:
+        """Keep a user's order that can no longer change in its compact closed form."""
+        if self.is_house:
+            return
+        self.orders[order.order_id] = self.closed.add(order)
+
+
 class AccountState:
     """One account's money and orders; the house keeps no history of closed orders or trades."""
 
@@ -132,6 +172,7 @@ class AccountState:
         "closed",
         "holdings",
         "is_house",
+        "ledgers",
         "maker_fee",
         "name",
         "open_orders",
@@ -142,7 +183,12 @@ class AccountState:
     )
 
     def __init__(
-        self, spec: AccountSpec, symbols: Iterable[str], assets: Iterable[str], *, is_house: bool
+        self,
+        spec: AccountSpec,
+        symbols: Mapping[str, SymbolSpec],
+        assets: Iterable[str],
+        *,
+        is_house: bool,
     ) -> None:
         self.spec = spec
         self.name = spec.name
@@ -153,18 +199,21 @@ class AccountState:
         self.holdings: dict[str, Holding] = {asset: Holding(ZERO) for asset in assets}
         for asset, amount in spec.balances.items():
             self.holdings[asset] = Holding(amount)
+        self.ledgers: dict[str, Ledger] = {}
         self.orders: dict[str, dict[int, LiveOrder | ClosedOrder]] = {}
         self.open_orders: dict[str, dict[int, LiveOrder]] = {}
-        # client order id -> order id: an int, so closing an order changes only `orders`
         self.client_ids: dict[str, dict[str, int]] = {}
         self.closed: dict[str, ClosedOrders] = {}
         self.trades: dict[str, TradeLog] = {}
-        for symbol in symbols:
-            self.orders[symbol] = {}
-            self.open_orders[symbol] = {}
-            self.client_ids[symbol] = {}
-            self.closed[symbol] = ClosedOrders(symbol)
-            self.trades[symbol] = TradeLog(symbol)
+        holdings = self.holdings
+        for symbol, symbol_spec in symbols.items():
+            base, quote = holdings[symbol_spec.base], holdings[symbol_spec.quote]
+            ledger = self.ledgers[symbol] = Ledger(symbol, base, quote, is_house=is_house)
+            self.orders[symbol] = ledger.orders
+            self.open_orders[symbol] = ledger.open_orders
+            self.client_ids[symbol] = ledger.client_ids
+            self.closed[symbol] = ledger.closed
+            self.trades[symbol] = ledger.trades
 
     def balances(self) -> list[Balance]:
         """Every asset the account holds or could trade, free and locked."""
@@ -183,13 +232,6 @@ class AccountState:
                 RejectReason.DUPLICATE_CLIENT_ORDER_ID,
                 f"client order id {client_order_id!r} is already in use",
             )
-
-    def archive(self, order: LiveOrder) -> None:
-        """Keep a user's order that can no longer change in its compact closed form."""
-        if self.is_house:
-            return
-        symbol = order.symbol
-        self.orders[symbol][order.order_id] = self.closed[symbol].add(order)
 
     def find(
         self, symbol: str, order_id: int | None, client_order_id: str | None

@@ -162,6 +162,7 @@ class Engine:
     def _place_order(self, req: OrderRequest, now_ms: int) -> OrderSnapshot:
         market = self._markets.get(req.symbol) or self._market(req.symbol)
         account = self._users[req.account]
+        ledger = account.ledgers[market.symbol]
         if not (market.is_trading and account.can_trade):
             raise EngineRejection(RejectReason.TRADING_DISABLED, "trading is disabled")
         client_order_id = req.client_order_id
@@ -176,11 +177,11 @@ class Engine:
         if client_order_id is None:
             # unique per account and symbol, because order ids are unique per symbol
             client_order_id = f"{self._client_id_prefix}{market.next_order_id}"
-        elif client_order_id in account.client_ids[market.symbol]:  # else: a new id, free
+        elif client_order_id in ledger.client_ids:  # else: a new id, free
             account.check_client_id(market.symbol, client_order_id, now_ms)
         if is_market:
-            return place_market(market, account, req, client_order_id, now_ms)
-        return place_limit(market, account, req, tick, client_order_id, now_ms)
+            return place_market(market, account, ledger, req, client_order_id, now_ms)
+        return place_limit(market, account, ledger, req, tick, client_order_id, now_ms)
 
     def cancel_order(
         self,

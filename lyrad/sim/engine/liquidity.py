@@ -81,9 +81,9 @@ def _quote(
     market: Market, house: AccountState, side: Side, price: Decimal, qty: Decimal, now_ms: int
 ) -> None:
     is_buy = side is BUY
-    asset, other = (market.quote, market.base) if is_buy else (market.base, market.quote)
     need = price * qty if is_buy else qty
-    holding = house.holdings[asset]
+    ledger = house.ledgers[market.symbol]
+    holding, proceeds = (ledger.quote, ledger.base) if is_buy else (ledger.base, ledger.quote)
     if not qty or holding.free < need:
         return  # the house is large, not infinite: an unfunded level is left out
     tick = market.tick_of(price)
@@ -103,7 +103,8 @@ def _quote(
         ZERO,
         now_ms,
         holding,
-        house.holdings[other],
+        proceeds,
+        ledger,
     )
     market.lock(order, need)
     if market.crosses(is_buy, tick):  # user orders the new quote reaches: the user is maker

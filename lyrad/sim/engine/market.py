@@ -92,7 +92,7 @@ class Market:
             insort(side.ticks, tick)
         else:
             level.append(order)
-        order.owner.open_orders[self.symbol][order.order_id] = order
+        order.ledger.open_orders[order.order_id] = order
         self.last_update_id += 1
 
     def rest_or_finish(self, order: LiveOrder) -> None:
@@ -103,7 +103,7 @@ class Market:
         if not order.remaining:
             order.status = FILLED
             self.release(order)
-            order.owner.archive(order)
+            order.ledger.archive(order)
             return
         order.status = PARTIALLY_FILLED
         need = order.price * order.remaining if order.is_buy else order.remaining
@@ -121,15 +121,15 @@ class Market:
         # _retire inlined: every cancel passes here
         order.status = status
         order.update_time_ms = now_ms
-        owner = order.owner
         amount = order.locked
         if amount:
             holding = order.holding
             holding.locked -= amount
             holding.free += amount
             order.locked = ZERO  # all of it went back
-        del owner.open_orders[self.symbol][order.order_id]
-        owner.archive(order)
+        ledger = order.ledger
+        del ledger.open_orders[order.order_id]
+        ledger.archive(order)
         self.last_update_id += 1
 
     def crosses(self, is_buy: bool, tick: int) -> bool:
@@ -147,15 +147,15 @@ class Market:
     def _retire(self, order: LiveOrder, status: OrderStatus, now_ms: int) -> None:
         order.status = status
         order.update_time_ms = now_ms
-        owner = order.owner
         amount = order.locked
         if amount:  # release(order), inlined: every filled maker passes here
             holding = order.holding
             holding.locked -= amount
             holding.free += amount
             order.locked = ZERO
-        del owner.open_orders[self.symbol][order.order_id]
-        owner.archive(order)
+        ledger = order.ledger
+        del ledger.open_orders[order.order_id]
+        ledger.archive(order)
 
     # ---- matching --------------------------------------------------------------------
 
@@ -298,11 +298,11 @@ class Market:
         is_buyer: bool,
     ) -> None:
         """One side of a trade: into a user's history, and a Fill for the taker."""
-        owner = order.owner
-        if owner.is_house:
+        ledger = order.ledger
+        if ledger.is_house:
             return
         trade_id, price, qty, quote_qty, now_ms = trade
-        log = owner.trades[self.symbol]
+        log = ledger.trades
         log.add(
             trade_id,
             order.order_id,

@@ -18,7 +18,7 @@ from lyrad.sim.engine.types import OrderStatus, OrderType, Side, TimeInForce
 from lyrad.sim.engine.values import Fill, OrderSnapshot
 
 if TYPE_CHECKING:
-    from lyrad.sim.engine.accounts import AccountState, Holding
+    from lyrad.sim.engine.accounts import AccountState, Holding, Ledger
 
 OPEN_STATUSES: Final = frozenset({NEW, PARTIALLY_FILLED})
 
@@ -36,6 +36,7 @@ class LiveOrder:
         "executed_qty",
         "holding",
         "is_buy",
+        "ledger",
         "locked",
         "order_id",
         "orig_qty",
@@ -70,6 +71,7 @@ class LiveOrder:
         now_ms: int,
         holding: Holding,
         proceeds: Holding,
+        ledger: Ledger,
     ) -> None:
         self.order_id = order_id
         self.client_order_id = client_order_id
@@ -94,6 +96,7 @@ class LiveOrder:
         # base and quote when selling.
         self.holding = holding
         self.proceeds = proceeds
+        self.ledger = ledger  # the owner's orders and trades in this symbol
 
     @property
     def is_open(self) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import insort
 from decimal import Decimal
 
-from lyrad.sim.engine.accounts import AccountState
+from lyrad.sim.engine.accounts import AccountState, Ledger
 from lyrad.sim.engine.arith import ZERO
 from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.members import BUY, EXPIRED, FILLED, FOK, GTC, LIMIT_MAKER, NEW
@@ -25,27 +25,30 @@ from lyrad.sim.engine.values import Fill, OrderSnapshot
 def place_limit(
     market: Market,
     account: AccountState,
+    ledger: Ledger,
     req: OrderRequest,
     tick: int,
     client_order_id: str,
     now_ms: int,
 ) -> OrderSnapshot:
-    """Execute a validated LIMIT or LIMIT_MAKER at price index `tick`; the order and its fills."""
+    """Execute a validated LIMIT or LIMIT_MAKER at price index `tick`; the order and its fills.
+
+    `ledger` is the account's in the market's symbol.
+    """
     price, qty = req.price, req.quantity
     if price is None or qty is None:  # never, after validation
         raise EngineRejection(RejectReason.INVALID_PARAMETER, "price and quantity are required")
     side = req.side
     is_buy = side is BUY
     # Market.crosses inlined, as the lock below: every limit order passes here
-    holdings = account.holdings
     if is_buy:
         need, asset = price * qty, market.quote
-        holding, proceeds = holdings[asset], holdings[market.base]
+        holding, proceeds = ledger.quote, ledger.base
         ticks = market.asks.ticks
         crosses = bool(ticks) and tick >= ticks[0]
     else:
         need, asset = qty, market.base
-        holding, proceeds = holdings[asset], holdings[market.quote]
+        holding, proceeds = ledger.base, ledger.quote
         ticks = market.bids.ticks
         crosses = bool(ticks) and tick <= ticks[-1]
     if holding.free < need:
@@ -72,13 +75,14 @@ def place_limit(
         now_ms,
         holding,
         proceeds,
+        ledger,
     )
     # Kept for lookups by id and client id (the account is a user's: house quotes elsewhere)
-    account.orders[symbol][order_id] = order
-    account.client_ids[symbol][client_order_id] = order_id
+    ledger.orders[order_id] = order
+    ledger.client_ids[client_order_id] = order_id
     if tif is FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
         order.status = EXPIRED  # all or nothing: nothing
-        account.archive(order)
+        ledger.archive(order)
         return order.snapshot(())
     holding.free -= need
     holding.locked += need
@@ -98,7 +102,7 @@ def place_limit(
             insort(book.ticks, tick)
         else:
             level.append(order)
-        account.open_orders[symbol][order_id] = order
+        ledger.open_orders[order_id] = order
         market.last_update_id += 1
         # order.snapshot(), from the values at hand
         return OrderSnapshot(
@@ -129,7 +133,7 @@ def _take_then_finish(market: Market, order: LiveOrder, tick: int, now_ms: int) 
     if order.time_in_force is not GTC:
         order.status = EXPIRED if order.remaining else FILLED
         market.release(order)
-        order.owner.archive(order)
+        order.ledger.archive(order)
     else:
         market.rest_or_finish(order)
     return order.snapshot(tuple(fills))
@@ -139,20 +143,30 @@ def _expire_untouched(market: Market, order: LiveOrder) -> OrderSnapshot:
     """An IOC or FOK limit order that could trade nothing."""
     order.status = EXPIRED
     market.release(order)
-    order.owner.archive(order)
+    order.ledger.archive(order)
     return order.snapshot(())
 
 
 def place_market(
-    market: Market, account: AccountState, req: OrderRequest, client_order_id: str, now_ms: int
+    market: Market,
+    account: AccountState,
+    ledger: Ledger,
+    req: OrderRequest,
+    client_order_id: str,
+    now_ms: int,
 ) -> OrderSnapshot:
-    """Execute a validated MARKET order, by quantity or by quote amount; with its fills."""
+    """Execute a validated MARKET order, by quantity or by quote amount; with its fills.
+
+    `ledger` is the account's in the market's symbol.
+    """
     side = req.side
     is_buy = side is BUY
     qty, budget = req.quantity, req.quote_quantity
-    asset, other = (market.quote, market.base) if is_buy else (market.base, market.quote)
-    need = _market_need(market, account, is_buy, qty, budget)
-    holding, proceeds = account.holdings[asset], account.holdings[other]
+    if is_buy:
+        asset, holding, proceeds = market.quote, ledger.quote, ledger.base
+    else:
+        asset, holding, proceeds = market.base, ledger.base, ledger.quote
+    need = _market_need(market, account, ledger, is_buy, qty, budget)
     if holding.free < need:
         raise _insufficient(asset)
     symbol = market.symbol
@@ -173,9 +187,10 @@ def place_market(
         now_ms,
         holding,
         proceeds,
+        ledger,
     )
-    account.orders[symbol][order_id] = order  # kept for lookups, as in place_limit
-    account.client_ids[symbol][client_order_id] = order_id
+    ledger.orders[order_id] = order  # kept for lookups, as in place_limit
+    ledger.client_ids[client_order_id] = order_id
     holding.free -= need  # Market.lock, inlined (a new order: its lock is `need`)
     holding.locked += need
     order.locked = need
@@ -193,13 +208,14 @@ def place_market(
         holding.locked -= left
         holding.free += left
         order.locked = ZERO
-    account.archive(order)
+    ledger.archive(order)
     return order.snapshot(tuple(fills))
 
 
 def _market_need(
     market: Market,
     account: AccountState,
+    ledger: Ledger,
     is_buy: bool,
     qty: Decimal | None,
     budget: Decimal | None,
@@ -211,7 +227,7 @@ def _market_need(
         # Buying by quantity: the worst ask bounds the cost; walk the book only when the
         # account cannot afford the bound (the exact cost decides then).
         bound = market.buy_cost_bound(qty)
-        if account.holdings[market.quote].free >= bound:
+        if ledger.quote.free >= bound:
             return bound
         return market.preview_qty(True, account, None, qty)[1]
     if budget is None:  # never, after validation

@@ -8,12 +8,12 @@ from lyrad.sim.engine import AccountSpec, OrderType, Side, TimeInForce
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.book import BookSide
 from lyrad.sim.engine.orders import LiveOrder
-from tests.unit.sim.engine.helpers import D
+from tests.unit.sim.engine.helpers import BTCUSDT, D
 
 
 def _owner(name: str) -> AccountState:
     return AccountState(
-        AccountSpec(name, name, "s", {}), ["BTCUSDT"], ["BTC", "USDT"], is_house=False
+        AccountSpec(name, name, "s", {}), {"BTCUSDT": BTCUSDT}, ["BTC", "USDT"], is_house=False
     )
 
 
@@ -40,6 +40,7 @@ def _order(
         0,
         owner.holdings[spends],
         owner.holdings[receives],
+        owner.ledgers["BTCUSDT"],
     )
 
 
