@@ -1,10 +1,13 @@
 """One side of an order book: price levels as FIFO lists plus a sorted list of their prices.
 
-Levels are keyed by the price's integer index on the symbol's tick grid (`LiveOrder.tick`):
-hashing a fresh non-integer Decimal costs about a microsecond, an int almost nothing, and
-ints compare faster too. Ticks are kept ascending on both sides; the best bid is the last,
-the best ask the first. Matching consumes from the best end, so emptied best levels are
-dropped cheaply and only a new price costs a `bisect` insertion.
+Levels are keyed by an integer sort key made from the price's index on the symbol's tick grid
+(`LiveOrder.tick`): hashing a fresh non-integer Decimal costs about a microsecond, an int
+almost nothing, and ints compare faster too. The key is the tick on the bid side and minus
+the tick on the ask side (`sign`), and `keys` keeps them ascending, so on both sides the best
+level is the last. Nearly everything happens near the best price: matching consumes there,
+quotes and most orders rest there. A list shifts what follows the index it inserts at or
+deletes from, so with the best at the end those changes move a few entries, where an ask
+side sorted the other way moved its whole list (thousands of levels) each time.
 
 A level is a plain list, not a deque: most resting orders open a new price level, and a
 one-element list costs a fraction of a deque to create (a deque allocates a 64-slot block
@@ -26,63 +29,64 @@ from lyrad.sim.engine.orders import LiveOrder
 class BookSide:
     """Resting orders of one side, in price-time priority."""
 
-    __slots__ = ("is_bid", "levels", "ticks")
+    __slots__ = ("is_bid", "keys", "levels", "sign")
 
     def __init__(self, *, is_bid: bool) -> None:
         self.is_bid = is_bid
+        self.sign = 1 if is_bid else -1  # a level's key is sign x tick
         self.levels: dict[int, list[LiveOrder]] = {}
-        self.ticks: list[int] = []
+        self.keys: list[int] = []  # ascending: the best level is the last
 
     def add(self, order: LiveOrder) -> None:
         """Queue `order` at the back of its price level."""
-        level = self.levels.get(order.tick)
+        key = self.sign * order.tick
+        level = self.levels.get(key)
         if level is None:
-            level = self.levels[order.tick] = []
-            insort(self.ticks, order.tick)
+            level = self.levels[key] = []
+            insort(self.keys, key)
         level.append(order)
 
     def remove(self, order: LiveOrder) -> None:
         """Take `order` out of its level (it must be resting here)."""
-        level = self.levels[order.tick]
+        key = self.sign * order.tick
+        level = self.levels[key]
         level.remove(order)
         if not level:
-            self.drop_level(order.tick)
+            self.drop_level(key)
 
-    def drop_level(self, tick: int) -> None:
+    def drop_level(self, key: int) -> None:
         """Forget an emptied level."""
-        del self.levels[tick]
-        ticks = self.ticks
-        if ticks[-1] == tick:
-            ticks.pop()
-        elif ticks[0] == tick:
-            del ticks[0]
+        del self.levels[key]
+        keys = self.keys
+        if keys[-1] == key:
+            keys.pop()
         else:
-            del ticks[bisect_left(ticks, tick)]
+            del keys[bisect_left(keys, key)]
 
     def best(self) -> int | None:
         """The best level's tick, or None when the side is empty."""
-        if not self.ticks:
+        if not self.keys:
             return None
-        return self.ticks[-1] if self.is_bid else self.ticks[0]
+        return self.sign * self.keys[-1]
 
     def best_first(self) -> Iterator[int]:
-        """Ticks from the best outwards (a view: do not mutate while iterating)."""
-        return reversed(self.ticks) if self.is_bid else iter(self.ticks)
+        """Level keys from the best outwards (a view: do not mutate while iterating)."""
+        return reversed(self.keys)
 
     def depth(self, limit: int) -> tuple[tuple[Decimal, Decimal], ...]:
         """Aggregated (price, remaining quantity) of the best `limit` levels."""
         out: list[tuple[Decimal, Decimal]] = []
-        for tick in self.best_first():
+        for key in self.best_first():
             if len(out) >= limit:
                 break
-            level = self.levels[tick]
+            level = self.levels[key]
             out.append((level[0].price, sum((o.remaining for o in level), ZERO)))
         return tuple(out)
 
     def orders(self) -> Iterator[LiveOrder]:
         """Every resting order, best level first, time priority within a level."""
-        for tick in self.best_first():
-            yield from self.levels[tick]
+        for key in self.best_first():
+            yield from self.levels[key]
 
     def preview_qty(
         self, owner: AccountState, limit: int | None, qty: Decimal
@@ -92,11 +96,11 @@ class BookSide:
         The owner's own orders are skipped: matching would expire them (self-trade prevention).
         """
         left, quote = qty, ZERO
-        is_bid = self.is_bid
-        for tick in self.best_first():
-            if limit is not None and (tick < limit if is_bid else tick > limit):
+        limit_key = None if limit is None else self.sign * limit
+        for key in self.best_first():
+            if limit_key is not None and key < limit_key:
                 break
-            level = self.levels[tick]
+            level = self.levels[key]
             take = min(_available(level, owner, left), left)
             left -= take
             quote += take * level[0].price
@@ -109,8 +113,8 @@ class BookSide:
     ) -> tuple[Decimal, Decimal]:
         """(base, quote) a taker trading `budget` in quote, in whole `step`s, would trade here."""
         base = quote = ZERO
-        for tick in self.best_first():
-            level = self.levels[tick]
+        for key in self.best_first():
+            level = self.levels[key]
             price = level[0].price
             cap = ((budget - quote) // (price * step)) * step
             if not cap:

@@ -85,11 +85,11 @@ class Market:
     def rest(self, order: LiveOrder) -> None:
         """Put an open order in the book (BookSide.add inlined: every resting order passes)."""
         side = self.bids if order.is_buy else self.asks
-        tick = order.tick
-        level = side.levels.get(tick)
+        key = side.sign * order.tick
+        level = side.levels.get(key)
         if level is None:
-            side.levels[tick] = [order]
-            insort(side.ticks, tick)
+            side.levels[key] = [order]
+            insort(side.keys, key)
         else:
             level.append(order)
         order.ledger.open_orders[order.order_id] = order
@@ -113,11 +113,11 @@ class Market:
     def close(self, order: LiveOrder, status: OrderStatus, now_ms: int) -> None:
         """Take an open order out of the book with `status`, unlocking what it holds."""
         side = self.bids if order.is_buy else self.asks
-        tick = order.tick
-        level = side.levels[tick]
+        key = side.sign * order.tick
+        level = side.levels[key]
         level.remove(order)
         if not level:
-            side.drop_level(tick)
+            side.drop_level(key)
         # _retire inlined: every cancel passes here
         order.status = status
         order.update_time_ms = now_ms
@@ -135,10 +135,10 @@ class Market:
     def crosses(self, is_buy: bool, tick: int) -> bool:
         """Whether a limit order at price index `tick` would take liquidity now."""
         if is_buy:
-            ticks = self.asks.ticks
-            return bool(ticks) and tick >= ticks[0]
-        ticks = self.bids.ticks
-        return bool(ticks) and tick <= ticks[-1]
+            keys = self.asks.keys
+            return bool(keys) and tick >= -keys[-1]
+        keys = self.bids.keys
+        return bool(keys) and tick <= keys[-1]
 
     def tick_of(self, price: Decimal) -> int:
         """Index of an on-grid `price` on the tick grid (as filters.check_request returns)."""
@@ -161,30 +161,31 @@ class Market:
 
     def take(self, taker: LiveOrder, limit: int | None, now_ms: int, fills: list[Fill]) -> None:
         """Match `taker` by base quantity against the other side, up to tick `limit` if given."""
-        is_buy = taker.is_buy
-        side = self.asks if is_buy else self.bids
-        ticks, levels = side.ticks, side.levels
-        while ticks:
-            tick = ticks[0] if is_buy else ticks[-1]
-            if limit is not None and (tick > limit if is_buy else tick < limit):
+        side = self.asks if taker.is_buy else self.bids
+        keys, levels = side.keys, side.levels
+        # within the limit: an ask at or below it, a bid at or above it; as keys, at or above
+        limit_key = None if limit is None else side.sign * limit
+        while keys:
+            key = keys[-1]
+            if limit_key is not None and key < limit_key:
                 break
-            level = levels[tick]
+            level = levels[key]
             done = self._take_level(taker, level, level[0].price, now_ms, fills)
             if not level:
-                side.drop_level(tick)
+                side.drop_level(key)
             if done:
                 break
         self.last_update_id += 1
 
     def take_quote(self, taker: LiveOrder, budget: Decimal, now_ms: int, fills: list[Fill]) -> bool:
         """Match `taker` until it has traded `budget` in quote; True if the book ran out."""
-        is_buy, step = taker.is_buy, self.market_step
-        side = self.asks if is_buy else self.bids
-        ticks, levels = side.ticks, side.levels
+        step = self.market_step
+        side = self.asks if taker.is_buy else self.bids
+        keys, levels = side.keys, side.levels
         try:
-            while ticks:
-                tick = ticks[0] if is_buy else ticks[-1]
-                level = levels[tick]
+            while keys:
+                key = keys[-1]
+                level = levels[key]
                 price = level[0].price
                 # At one price the quote budget is a base quantity cap, whole market steps.
                 taker.remaining = ((budget - taker.cum_quote) // (price * step)) * step
@@ -192,7 +193,7 @@ class Market:
                     return False
                 done = self._take_level(taker, level, price, now_ms, fills)
                 if not level:
-                    side.drop_level(tick)
+                    side.drop_level(key)
                 if done:
                     return False
             return True
@@ -322,8 +323,8 @@ class Market:
 
     def buy_cost_bound(self, qty: Decimal) -> Decimal:
         """An upper bound of what buying `qty` at market costs now: all of it at the worst ask."""
-        ticks = self.asks.ticks
-        return qty * self.asks.levels[ticks[-1]][0].price if ticks else ZERO
+        keys = self.asks.keys  # the worst ask has the lowest key
+        return qty * self.asks.levels[keys[0]][0].price if keys else ZERO
 
     def preview_qty(
         self, is_buy: bool, owner: AccountState, limit: int | None, qty: Decimal

@@ -44,13 +44,13 @@ def place_limit(
     if is_buy:
         need, asset = price * qty, market.quote
         holding, proceeds = ledger.quote, ledger.base
-        ticks = market.asks.ticks
-        crosses = bool(ticks) and tick >= ticks[0]
+        keys = market.asks.keys  # an ask's key is minus its tick
+        crosses = bool(keys) and tick >= -keys[-1]
     else:
         need, asset = qty, market.base
         holding, proceeds = ledger.base, ledger.quote
-        ticks = market.bids.ticks
-        crosses = bool(ticks) and tick <= ticks[-1]
+        keys = market.bids.keys
+        crosses = bool(keys) and tick <= keys[-1]
     if holding.free < need:
         raise _insufficient(asset)
     order_type = req.type
@@ -96,10 +96,11 @@ def place_limit(
             return _expire_untouched(market, order)
         # Market.rest, inlined: resting as placed (NEW, its lock exact) is the busiest path
         book = market.bids if is_buy else market.asks
-        level = book.levels.get(tick)
+        key = book.sign * tick
+        level = book.levels.get(key)
         if level is None:
-            book.levels[tick] = [order]
-            insort(book.ticks, tick)
+            book.levels[key] = [order]
+            insort(book.keys, key)
         else:
             level.append(order)
         ledger.open_orders[order_id] = order

@@ -1,4 +1,4 @@
-"""BookSide: FIFO levels keyed by tick, sorted ticks, best price, depth and previews."""
+"""BookSide: FIFO levels keyed by tick, sorted keys, best price, depth and previews."""
 
 from __future__ import annotations
 
@@ -73,8 +73,8 @@ def test_removing_the_last_order_of_a_level_drops_the_level_wherever_it_is() -> 
     side.remove(orders[2])
     side.remove(orders[0])
     side.remove(orders[3])
-    assert side.ticks == [200]
-    assert list(side.levels) == [200]
+    assert side.keys == [-200]  # an ask's key is minus its tick
+    assert list(side.levels) == [-200]
     side.remove(orders[1])
     assert side.best() is None
     assert side.depth(5) == ()
