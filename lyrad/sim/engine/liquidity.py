@@ -40,7 +40,7 @@ def ladder(
     bids: list[Level] = []
     asks: list[Level] = []
     for bid_factor, ask_factor, base_size in _shape(profile):
-        size = base_size * _JITTER[rng.randrange(len(_JITTER))]
+        size = base_size * _JITTER[_randbelow(rng, len(_JITTER))]
         bid = _bid_price(spec, reference * bid_factor, bids)
         if bid is not None:
             bids.append((bid, _level_qty(spec, size, bid)))
@@ -115,15 +115,34 @@ def _quote(
         market.rest(order)
 
 
+def _randbelow(rng: random.Random, n: int) -> int:
+    """rng.randrange(n), the same draws (CPython's rejection sampling on getrandbits), compiled
+    with the engine instead of running random.py's Python code twice per level."""
+    k = n.bit_length()
+    r = rng.getrandbits(k)
+    while r >= n:
+        r = rng.getrandbits(k)
+    return r
+
+
 def _level_qty(spec: SymbolSpec, size: Decimal, price: Decimal) -> Decimal:
-    qty = (size // (price * spec.step_size)) * spec.step_size
-    qty = max(qty, spec.min_qty, spec.step_size)
-    return min(qty, spec.max_qty) if spec.max_qty else qty
+    step = spec.step_size
+    qty = (size // (price * step)) * step
+    # max(qty, min_qty, step) and min(qty, max_qty), spelled out: the builtins are generic
+    # calls, and a tie keeps qty as they do
+    if spec.min_qty > qty:
+        qty = spec.min_qty
+    if step > qty:
+        qty = step
+    if spec.max_qty and spec.max_qty < qty:
+        qty = spec.max_qty
+    return qty
 
 
 def _bid_price(spec: SymbolSpec, raw: Decimal, bids: list[Level]) -> Decimal | None:
     """`raw` floored to the tick grid, strictly below the previous bid; None below the filter."""
-    price = spec.min_price + floor_to(max(raw - spec.min_price, ZERO), spec.tick_size)
+    above = raw - spec.min_price
+    price = spec.min_price + floor_to(ZERO if above < ZERO else above, spec.tick_size)
     if bids and price >= bids[-1][0]:
         price = bids[-1][0] - spec.tick_size
     if price <= ZERO or price < spec.min_price or raw < spec.min_price:
@@ -135,7 +154,8 @@ def _ask_price(
     spec: SymbolSpec, raw: Decimal, asks: list[Level], bids: list[Level]
 ) -> Decimal | None:
     """`raw` ceiled to the tick grid, strictly above the previous ask and the best bid."""
-    price = spec.min_price + ceil_to(max(raw - spec.min_price, ZERO), spec.tick_size)
+    above = raw - spec.min_price
+    price = spec.min_price + ceil_to(ZERO if above < ZERO else above, spec.tick_size)
     floor = asks[-1][0] if asks else (bids[0][0] if bids else None)
     if floor is not None and price <= floor:
         price = floor + spec.tick_size

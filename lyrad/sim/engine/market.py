@@ -267,17 +267,27 @@ class Market:
         buyer.holding.locked -= quote_qty
         seller.locked -= qty
         seller.holding.locked -= qty
-        # Commission: in the asset received, at the maker or taker rate, rounded down.
-        unit = self.base_unit
-        buyer_fee = (qty * buyer_rate // unit) * unit if buyer_rate else ZERO
-        unit = self.quote_unit
-        seller_fee = (quote_qty * seller_rate // unit) * unit if seller_rate else ZERO
-        buyer.proceeds.free += qty - buyer_fee
-        seller.proceeds.free += quote_qty - seller_fee
-        if buyer_fee:
-            self.fees[base] += buyer_fee
-        if seller_fee:
-            self.fees[quote] += seller_fee
+        # Commission: in the asset received, at the maker or taker rate, rounded down. A
+        # fee-free side (the house's, in most trades) receives the whole amount, without
+        # subtracting a zero.
+        if buyer_rate:
+            unit = self.base_unit
+            buyer_fee = (qty * buyer_rate // unit) * unit
+            buyer.proceeds.free += qty - buyer_fee
+            if buyer_fee:
+                self.fees[base] += buyer_fee
+        else:
+            buyer_fee = ZERO
+            buyer.proceeds.free += qty
+        if seller_rate:
+            unit = self.quote_unit
+            seller_fee = (quote_qty * seller_rate // unit) * unit
+            seller.proceeds.free += quote_qty - seller_fee
+            if seller_fee:
+                self.fees[quote] += seller_fee
+        else:
+            seller_fee = ZERO
+            seller.proceeds.free += quote_qty
         trade_id = self.next_trade_id
         self.next_trade_id = trade_id + 1
         if b.is_house or s.is_house:

@@ -7,7 +7,7 @@ import random
 from decimal import Decimal
 
 from lyrad.sim.engine import HOUSE_ACCOUNT, LiquidityProfile, OrderStatus, RejectReason, Side
-from lyrad.sim.engine.liquidity import ladder
+from lyrad.sim.engine.liquidity import _randbelow, ladder
 from tests.unit.sim.engine.helpers import (
     BTCUSDT,
     MAKER_FEE,
@@ -179,3 +179,13 @@ def test_house_balances_are_large_and_conserved() -> None:
     start_house = Decimal(10) ** 15
     assert house["BTC"] + bob["BTC"] + fees["BTC"] == start_house + D("10")
     assert house["USDT"] + bob["USDT"] + fees["USDT"] == start_house + D("1000000")
+
+
+def test_the_compiled_draw_is_randrange_draw_for_draw() -> None:
+    # The ladder's jitter must not depend on which build draws it, nor change the sequence
+    # random.Random.randrange gave before it was spelled out.
+    for n in (1, 2, 3, 21, 64, 100, 1000):
+        ours, theirs = random.Random(n), random.Random(n)
+        assert [_randbelow(ours, n) for _ in range(200)] == [
+            theirs.randrange(n) for _ in range(200)
+        ]
