@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState
 from lyrad.sim.engine.arith import ZERO, exact_method, new_exact_context
-from lyrad.sim.engine.filters import check_client_order_id, check_request
+from lyrad.sim.engine.filters import check_client_order_id
 from lyrad.sim.engine.liquidity import ladder, requote
 from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.members import CANCELED, MARKET
@@ -165,14 +165,15 @@ class Engine:
         ledger = account.ledgers[market.symbol]
         if not (market.is_trading and account.can_trade):
             raise EngineRejection(RejectReason.TRADING_DISABLED, "trading is disabled")
+        # check_request, through the market's filters (shorter paths for orders that pass)
         client_order_id = req.client_order_id
+        if client_order_id is not None:
+            check_client_order_id(client_order_id)
         is_market = req.type is MARKET
         if is_market:
-            check_request(market.spec, req, market.reference)
+            market.market_filter.check(req, market.reference)
             tick = 0
-        else:  # check_request's limit branch, called directly on the busiest path
-            if client_order_id is not None:
-                check_client_order_id(client_order_id)
+        else:
             tick = market.limit_filter.check(req)
         if client_order_id is None:
             # unique per account and symbol, because order ids are unique per symbol

@@ -110,6 +110,64 @@ class LimitFilter:
         return check_limit(self.spec, req)
 
 
+@final
+class MarketFilter:
+    """check_request for one symbol's MARKET orders (after the client id), with a shorter path
+    for the orders that pass, as LimitFilter does for limit orders.
+
+    On the short path (min_qty positive and on its grid) a quantity passes LOT_SIZE with two
+    comparisons and a remainder, MARKET_LOT_SIZE's unset bounds are not looked at, and a quote
+    amount's precision is tested against a unit computed once. Anything the short path cannot
+    prove valid goes through check_request's MARKET branch, so every refusal is its own.
+    """
+
+    __slots__ = ("market_bounds", "quote_unit", "short_path", "spec")
+
+    def __init__(self, spec: SymbolSpec) -> None:
+        self.spec = spec
+        self.short_path = bool(spec.min_qty > ZERO and not spec.min_qty % spec.step_size)
+        self.market_bounds = bool(
+            spec.market_min_qty or spec.market_max_qty or spec.market_step_size
+        )
+        self.quote_unit = unit_of(spec.quote_precision)
+
+    def check(self, req: OrderRequest, reference: Decimal | None) -> None:
+        """check_request(spec, req, reference) for a MARKET order whose client id is valid."""
+        if self.short_path and req.time_in_force is None and req.price is None:
+            spec = self.spec
+            qty, quote = req.quantity, req.quote_quantity
+            try:
+                if quote is None:
+                    if (
+                        qty is not None
+                        and spec.min_qty <= qty <= spec.max_qty
+                        and not qty % spec.step_size
+                        and not (self.market_bounds and _fails_market_lot_size(spec, qty))
+                    ):
+                        if reference is None:
+                            return
+                        notional = qty * reference
+                        max_notional = spec.max_notional
+                        if spec.min_notional <= notional and (
+                            not max_notional or notional <= max_notional
+                        ):
+                            return
+                elif qty is None:
+                    max_notional = spec.max_notional
+                    if (
+                        quote > ZERO
+                        and not quote % self.quote_unit
+                        and spec.min_notional <= quote
+                        and (not max_notional or quote <= max_notional)
+                    ):
+                        return
+            except InvalidOperation:
+                pass  # NaN or infinity: check_request names the problem
+        # check_request's MARKET branch
+        _check_market_shape(req)
+        _check_market_filters(self.spec, req, reference)
+
+
 def check_limit(spec: SymbolSpec, req: OrderRequest) -> int:
     """check_request for LIMIT and LIMIT_MAKER after the client id: shape, then PRICE_FILTER,
     LOT_SIZE and NOTIONAL, each rule in turn; the price's tick index."""
@@ -144,12 +202,16 @@ def check_lot_size(spec: SymbolSpec, qty: Decimal) -> None:
 
 def check_market_lot_size(spec: SymbolSpec, qty: Decimal) -> None:
     """MARKET_LOT_SIZE: like LOT_SIZE with the market bounds; unset bounds are skipped."""
-    if (
+    if _fails_market_lot_size(spec, qty):
+        raise EngineRejection(RejectReason.MARKET_LOT_SIZE, f"quantity {qty} fails MARKET_LOT_SIZE")
+
+
+def _fails_market_lot_size(spec: SymbolSpec, qty: Decimal) -> bool:
+    return bool(
         qty < spec.market_min_qty
         or (spec.market_max_qty and qty > spec.market_max_qty)
         or (spec.market_step_size and (qty - spec.market_min_qty) % spec.market_step_size)
-    ):
-        raise EngineRejection(RejectReason.MARKET_LOT_SIZE, f"quantity {qty} fails MARKET_LOT_SIZE")
+    )
 
 
 def check_notional(spec: SymbolSpec, notional: Decimal) -> None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO, unit_of
 from lyrad.sim.engine.book import BookSide
-from lyrad.sim.engine.filters import LimitFilter
+from lyrad.sim.engine.filters import LimitFilter, MarketFilter
 from lyrad.sim.engine.members import EXPIRED, FILLED, PARTIALLY_FILLED
 from lyrad.sim.engine.orders import LiveOrder
 from lyrad.sim.engine.types import OrderStatus, SymbolSpec
@@ -33,6 +33,7 @@ class Market:
         "is_trading",
         "last_update_id",
         "limit_filter",
+        "market_filter",
         "market_step",
         "next_order_id",
         "next_trade_id",
@@ -46,6 +47,7 @@ class Market:
     def __init__(self, spec: SymbolSpec, fees: dict[str, Decimal], first_id: int = 1) -> None:
         self.spec = spec
         self.limit_filter = LimitFilter(spec)
+        self.market_filter = MarketFilter(spec)
         self.symbol = spec.symbol
         self.is_trading = spec.status == "TRADING"
         self.base = spec.base

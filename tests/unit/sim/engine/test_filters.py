@@ -19,7 +19,7 @@ from lyrad.sim.engine import (
     TimeInForce,
 )
 from lyrad.sim.engine.arith import EXACT
-from lyrad.sim.engine.filters import LimitFilter, check_limit, check_request
+from lyrad.sim.engine.filters import LimitFilter, MarketFilter, check_limit, check_request
 from tests.unit.sim.engine.helpers import BTCUSDT, D, rejected
 
 BUY = Side.BUY
@@ -195,3 +195,64 @@ def test_limit_filter_takes_its_short_path_only_on_grids_from_zero() -> None:
     short_paths = [LimitFilter(spec).short_path for spec in _SPECS]
     assert short_paths == [True, True, True, True, False, False]
     assert LimitFilter(BTCUSDT).check(_limit("1", "60000.01")) == 6_000_000  # ticks from 0.01
+
+
+def _settled(check: Callable[[], object]) -> tuple[str, str]:
+    """A market check's result as a comparable value: passed, or the refusal it raised."""
+    try:
+        check()
+        return ("passed", "")
+    except EngineRejection as e:
+        return (e.reason.name, str(e))
+
+
+_MARKET_SPECS = (
+    *_SPECS,
+    # MARKET_LOT_SIZE set: bounds and a coarser step from a minimum off zero
+    BTCUSDT._replace(market_min_qty=D("0.0002"), market_step_size=D("0.0005")),
+    BTCUSDT._replace(min_notional=D("0"), max_notional=D("100")),
+)
+_QUOTES = st.one_of(
+    st.integers(1, 10_000_000).map(lambda k: k * D("0.01")),
+    st.decimals(min_value=D("-1"), max_value=D("20000000"), places=10),
+    st.sampled_from([D("5"), D("4.99999999"), D("9000000"), D("9000000.00000001"), D("0")]),
+)
+
+
+@given(
+    spec=st.sampled_from(_MARKET_SPECS),
+    qty=st.one_of(*[_QTYS] * 8, _SPECIALS, st.none()),
+    quote=st.one_of(*[_QUOTES] * 4, _SPECIALS, st.none(), st.none(), st.none(), st.none()),
+    reference=st.sampled_from([None, REF, D("0.01"), D("5000000")]),
+    fault=st.sampled_from([None] * 12 + ["price", "time in force"]),
+)
+@settings(max_examples=600, deadline=None)
+def test_market_filter_answers_exactly_as_check_request(
+    spec: SymbolSpec,
+    qty: Decimal | None,
+    quote: Decimal | None,
+    reference: Decimal | None,
+    fault: str | None,
+) -> None:
+    """The short path passes what check_request passes and refuses nothing itself."""
+    req = OrderRequest(
+        "a",
+        "BTCUSDT",
+        BUY,
+        OrderType.MARKET,
+        GTC if fault == "time in force" else None,
+        qty,
+        quote,
+        D("60000") if fault == "price" else None,
+    )
+    with localcontext(EXACT):
+        fast = _settled(lambda: MarketFilter(spec).check(req, reference))
+        strict = _settled(lambda: check_request(spec, req, reference))
+    assert fast == strict
+
+
+def test_market_filter_takes_its_short_path_only_with_min_qty_on_its_grid() -> None:
+    short_paths = [MarketFilter(spec).short_path for spec in _MARKET_SPECS]
+    assert short_paths == [True, True, True, True, True, False, True, True]
+    passed = _settled(lambda: MarketFilter(BTCUSDT).check(_market(quote="10.5"), REF))
+    assert passed == ("passed", "")
