@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Final, final
 
-from lyrad.sim.engine.arith import ZERO
+from lyrad.sim.engine.arith import ZERO, places
 from lyrad.sim.engine.orders import ClosedOrder, ClosedOrders, LiveOrder
 from lyrad.sim.engine.types import (
     AccountSpec,
@@ -139,16 +139,32 @@ class Ledger:
         "client_ids",
         "closed",
         "is_house",
+        "maker_fee_exact",
         "open_orders",
         "orders",
         "quote",
+        "taker_fee_exact",
         "trades",
     )
 
-    def __init__(self, symbol: str, base: Holding, quote: Holding, *, is_house: bool) -> None:
+    def __init__(
+        self,
+        spec: SymbolSpec,
+        account: AccountSpec,
+        base: Holding,
+        quote: Holding,
+        *,
+        is_house: bool,
+    ) -> None:
+        symbol = spec.symbol
         self.base = base
         self.quote = quote
         self.is_house = is_house
+        # Whether this account's commission at each rate is exact without rounding: true
+        # when a traded amount times the rate cannot have more decimals than the asset's
+        # precision (see `fee_is_exact`); then it needs one product, not three operations.
+        self.maker_fee_exact = fee_is_exact(spec, account.maker_fee)
+        self.taker_fee_exact = fee_is_exact(spec, account.taker_fee)
         self.orders: dict[int, LiveOrder | ClosedOrder] = {}
         self.open_orders: dict[int, LiveOrder] = {}
         # client order id -> order id: an int, so closing an order changes only `orders`
@@ -161,6 +177,27 @@ class Ledger:
         if self.is_house:
             return
         self.orders[order.order_id] = self.closed.add(order)
+
+
+def fee_is_exact(spec: SymbolSpec, rate: Decimal) -> tuple[bool, bool]:
+    """(base, quote): whether commission at `rate` on a traded base quantity, or on its quote
+    amount, has no more decimals than the asset's precision, so that rounding it down is the
+    identity. Every traded quantity has at most the decimals of the symbol's quantity bounds
+    and steps (LOT_SIZE from min_qty, quote orders in market steps, synthetic quotes at a step
+    multiple or a bound), every price those of min_price and the tick."""
+    lot = max(
+        places(spec.min_qty),
+        places(spec.step_size),
+        places(spec.max_qty),
+        places(spec.market_min_qty),
+        places(spec.market_step_size),
+    )
+    price = max(places(spec.min_price), places(spec.tick_size))
+    rate_places = places(rate)
+    return (
+        lot + rate_places <= spec.base_precision,
+        price + lot + rate_places <= spec.quote_precision,
+    )
 
 
 class AccountState:
@@ -208,7 +245,8 @@ class AccountState:
         holdings = self.holdings
         for symbol, symbol_spec in symbols.items():
             base, quote = holdings[symbol_spec.base], holdings[symbol_spec.quote]
-            ledger = self.ledgers[symbol] = Ledger(symbol, base, quote, is_house=is_house)
+            ledger = Ledger(symbol_spec, spec, base, quote, is_house=is_house)
+            self.ledgers[symbol] = ledger
             self.orders[symbol] = ledger.orders
             self.open_orders[symbol] = ledger.open_orders
             self.client_ids[symbol] = ledger.client_ids

@@ -90,6 +90,18 @@ def ceil_to(value: Decimal, unit: Decimal) -> Decimal:
     return steps * unit
 
 
+def places(value: Decimal) -> int:
+    """How many decimals the value of `value` has (0 for a whole number, whatever its exponent).
+
+    `value` must be finite.
+    """
+    if not value:
+        return 0
+    exponent = value.normalize(EXACT).as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    return max(0, -exponent)
+
+
 @functools.lru_cache(maxsize=64)  # a dict hit beats scaleb on the market order path
 def unit_of(precision: int) -> Decimal:
     """The smallest amount at `precision` decimals, e.g. 8 -> 0.00000001."""

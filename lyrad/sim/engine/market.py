@@ -260,21 +260,29 @@ class Market:
         if taker.is_buy:
             buyer, seller = taker, maker
             buyer_rate, seller_rate = taker.owner.taker_fee, maker.owner.maker_fee
+            buyer_exact = taker.ledger.taker_fee_exact[0]
+            seller_exact = maker.ledger.maker_fee_exact[1]
         else:
             buyer, seller = maker, taker
             buyer_rate, seller_rate = maker.owner.maker_fee, taker.owner.taker_fee
+            buyer_exact = maker.ledger.maker_fee_exact[0]
+            seller_exact = taker.ledger.taker_fee_exact[1]
         b, s = buyer.owner, seller.owner
         base, quote = self.base, self.quote
         buyer.locked -= quote_qty
         buyer.holding.locked -= quote_qty
         seller.locked -= qty
         seller.holding.locked -= qty
-        # Commission: in the asset received, at the maker or taker rate, rounded down. A
-        # fee-free side (the house's, in most trades) receives the whole amount, without
+        # Commission: in the asset received, at the maker or taker rate, rounded down to the
+        # asset's precision (a no-op, skipped, where the ledger knows the product is exact).
+        # A fee-free side (the house's, in most trades) receives the whole amount, without
         # subtracting a zero.
         if buyer_rate:
-            unit = self.base_unit
-            buyer_fee = (qty * buyer_rate // unit) * unit
+            if buyer_exact:
+                buyer_fee = qty * buyer_rate
+            else:
+                unit = self.base_unit
+                buyer_fee = (qty * buyer_rate // unit) * unit
             buyer.proceeds.free += qty - buyer_fee
             if buyer_fee:
                 self.fees[base] += buyer_fee
@@ -282,8 +290,11 @@ class Market:
             buyer_fee = ZERO
             buyer.proceeds.free += qty
         if seller_rate:
-            unit = self.quote_unit
-            seller_fee = (quote_qty * seller_rate // unit) * unit
+            if seller_exact:
+                seller_fee = quote_qty * seller_rate
+            else:
+                unit = self.quote_unit
+                seller_fee = (quote_qty * seller_rate // unit) * unit
             seller.proceeds.free += quote_qty - seller_fee
             if seller_fee:
                 self.fees[quote] += seller_fee
