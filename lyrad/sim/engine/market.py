@@ -273,34 +273,9 @@ class Market:
         buyer.holding.locked -= quote_qty
         seller.locked -= qty
         seller.holding.locked -= qty
-        # Commission: in the asset received, at the maker or taker rate, rounded down to the
-        # asset's precision (a no-op, skipped, where the ledger knows the product is exact).
-        # A fee-free side (the house's, in most trades) receives the whole amount, without
-        # subtracting a zero.
-        if buyer_rate:
-            if buyer_exact:
-                buyer_fee = qty * buyer_rate
-            else:
-                unit = self.base_unit
-                buyer_fee = (qty * buyer_rate // unit) * unit
-            buyer.proceeds.free += qty - buyer_fee
-            if buyer_fee:
-                self.fees[base] += buyer_fee
-        else:
-            buyer_fee = ZERO
-            buyer.proceeds.free += qty
-        if seller_rate:
-            if seller_exact:
-                seller_fee = quote_qty * seller_rate
-            else:
-                unit = self.quote_unit
-                seller_fee = (quote_qty * seller_rate // unit) * unit
-            seller.proceeds.free += quote_qty - seller_fee
-            if seller_fee:
-                self.fees[quote] += seller_fee
-        else:
-            seller_fee = ZERO
-            seller.proceeds.free += quote_qty
+        base_unit, quote_unit = self.base_unit, self.quote_unit
+        buyer_fee = self._receive(buyer, qty, buyer_rate, buyer_exact, base_unit, base)
+        seller_fee = self._receive(seller, quote_qty, seller_rate, seller_exact, quote_unit, quote)
         trade_id = self.next_trade_id
         self.next_trade_id = trade_id + 1
         if b.is_house or s.is_house:
@@ -309,6 +284,30 @@ class Market:
         trade = (trade_id, price, qty, quote_qty, now_ms)
         self._record(buyer, buyer is taker, trade, buyer_fee, base, fills, is_buyer=True)
         self._record(seller, seller is taker, trade, seller_fee, quote, fills, is_buyer=False)
+
+    def _receive(
+        self,
+        order: LiveOrder,
+        amount: Decimal,
+        rate: Decimal,
+        exact: bool,
+        unit: Decimal,
+        asset: str,
+    ) -> Decimal:
+        """Credit what `order` receives from a trade, less commission; the commission.
+
+        Commission is in the asset received, at the maker or taker `rate`, rounded down to
+        `unit` (skipped where the ledger knows the product `exact`). A fee-free side (the
+        house's, in most trades) receives the whole amount, without subtracting a zero.
+        """
+        if not rate:
+            order.proceeds.free += amount
+            return ZERO
+        fee = amount * rate if exact else (amount * rate // unit) * unit
+        order.proceeds.free += amount - fee
+        if fee:
+            self.fees[asset] += fee
+        return fee
 
     def _record(
         self,

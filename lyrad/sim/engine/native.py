@@ -7,7 +7,7 @@ search path only when every digest still matches: an edited source, a missing or
 build, or `LYRAD_SIM_INTERPRETED=1` gives the interpreted modules, never stale machine code.
 The compiled modules are the same source with the same semantics (mypyc also checks the
 declared types at run time); only the speed differs: 1.76x fewer instructions per operation
-of the engine benchmark, 1.3x to 1.8x its wall-clock rate on this project's 2-core host.
+of the engine benchmark, 1.3x to 2.6x its wall-clock rate on this project's 2-core host.
 
 A machine without a C compiler keeps the interpreted engine: the build says so in one line
 and the rest of lyrad is unaffected.
