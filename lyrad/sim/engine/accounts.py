@@ -131,7 +131,6 @@ class Ledger:
 
     Everything an order reads and writes in its account, one reference away (`LiveOrder.ledger`)
     instead of a string-keyed dict lookup per collection and per holding on every order.
-    The AccountState's per-symbol dicts are these same objects, for the queries.
     """
 
     __slots__ = (
@@ -178,6 +177,49 @@ class Ledger:
             return
         self.orders[order.order_id] = self.closed.add(order)
 
+    def check_client_id(self, client_order_id: str, now_ms: int) -> None:
+        """Reject an id used by an open order or by any order placed in the last 24h."""
+        previous_id = self.client_ids.get(client_order_id)
+        if previous_id is None:
+            return
+        previous = self.orders[previous_id]
+        is_open = not isinstance(previous, int) and previous.is_open
+        # an open order's id is taken; a closed one's only for a while after it was placed
+        if is_open or now_ms - self.placed_ms(previous) < CLIENT_ID_MEMORY_MS:
+            raise EngineRejection(
+                RejectReason.DUPLICATE_CLIENT_ORDER_ID,
+                f"client order id {client_order_id!r} is already in use",
+            )
+
+    def find(
+        self, order_id: int | None, client_order_id: str | None
+    ) -> LiveOrder | ClosedOrder | None:
+        """Binance lookup: by order id if given (then the client id, if given, must match)."""
+        if order_id is not None:
+            order = self.orders.get(order_id)
+            if order is not None and client_order_id not in (None, self.client_id(order)):
+                return None
+            return order
+        if client_order_id is not None:
+            found = self.client_ids.get(client_order_id)
+            return None if found is None else self.orders[found]
+        return None
+
+    def client_id(self, order: LiveOrder | ClosedOrder) -> str:
+        if isinstance(order, int):
+            return self.closed.client_order_ids[order]
+        return order.client_order_id
+
+    def order_id(self, order: LiveOrder | ClosedOrder) -> int:
+        return self.closed.order_ids[order] if isinstance(order, int) else order.order_id
+
+    def placed_ms(self, order: LiveOrder | ClosedOrder) -> int:
+        return self.closed.times_ms[order] if isinstance(order, int) else order.time_ms
+
+    def snapshot(self, order: LiveOrder | ClosedOrder) -> OrderSnapshot:
+        """The public view of a stored order, open or closed."""
+        return self.closed.snapshot(order) if isinstance(order, int) else order.snapshot()
+
 
 def fee_is_exact(spec: SymbolSpec, rate: Decimal) -> tuple[bool, bool]:
     """(base, quote): whether commission at `rate` on a traded base quantity, or on its quote
@@ -205,18 +247,13 @@ class AccountState:
 
     __slots__ = (
         "can_trade",
-        "client_ids",
-        "closed",
         "holdings",
         "is_house",
         "ledgers",
         "maker_fee",
         "name",
-        "open_orders",
-        "orders",
         "spec",
         "taker_fee",
-        "trades",
     )
 
     def __init__(
@@ -236,66 +273,12 @@ class AccountState:
         self.holdings: dict[str, Holding] = {asset: Holding(ZERO) for asset in assets}
         for asset, amount in spec.balances.items():
             self.holdings[asset] = Holding(amount)
-        self.ledgers: dict[str, Ledger] = {}
-        self.orders: dict[str, dict[int, LiveOrder | ClosedOrder]] = {}
-        self.open_orders: dict[str, dict[int, LiveOrder]] = {}
-        self.client_ids: dict[str, dict[str, int]] = {}
-        self.closed: dict[str, ClosedOrders] = {}
-        self.trades: dict[str, TradeLog] = {}
         holdings = self.holdings
-        for symbol, symbol_spec in symbols.items():
-            base, quote = holdings[symbol_spec.base], holdings[symbol_spec.quote]
-            ledger = Ledger(symbol_spec, spec, base, quote, is_house=is_house)
-            self.ledgers[symbol] = ledger
-            self.orders[symbol] = ledger.orders
-            self.open_orders[symbol] = ledger.open_orders
-            self.client_ids[symbol] = ledger.client_ids
-            self.closed[symbol] = ledger.closed
-            self.trades[symbol] = ledger.trades
+        self.ledgers = {
+            symbol: Ledger(s, spec, holdings[s.base], holdings[s.quote], is_house=is_house)
+            for symbol, s in symbols.items()
+        }
 
     def balances(self) -> list[Balance]:
         """Every asset the account holds or could trade, free and locked."""
         return [Balance(a, h.free, h.locked) for a, h in self.holdings.items()]
-
-    def check_client_id(self, symbol: str, client_order_id: str, now_ms: int) -> None:
-        """Reject an id used by an open order or by any order placed in the last 24h."""
-        previous_id = self.client_ids[symbol].get(client_order_id)
-        if previous_id is None:
-            return
-        previous = self.orders[symbol][previous_id]
-        is_open = not isinstance(previous, int) and previous.is_open
-        # an open order's id is taken; a closed one's only for a while after it was placed
-        if is_open or now_ms - self.placed_ms(symbol, previous) < CLIENT_ID_MEMORY_MS:
-            raise EngineRejection(
-                RejectReason.DUPLICATE_CLIENT_ORDER_ID,
-                f"client order id {client_order_id!r} is already in use",
-            )
-
-    def find(
-        self, symbol: str, order_id: int | None, client_order_id: str | None
-    ) -> LiveOrder | ClosedOrder | None:
-        """Binance lookup: by order id if given (then the client id, if given, must match)."""
-        if order_id is not None:
-            order = self.orders[symbol].get(order_id)
-            if order is not None and client_order_id not in (None, self.client_id(symbol, order)):
-                return None
-            return order
-        if client_order_id is not None:
-            found = self.client_ids[symbol].get(client_order_id)
-            return None if found is None else self.orders[symbol][found]
-        return None
-
-    def client_id(self, symbol: str, order: LiveOrder | ClosedOrder) -> str:
-        if isinstance(order, int):
-            return self.closed[symbol].client_order_ids[order]
-        return order.client_order_id
-
-    def order_id(self, symbol: str, order: LiveOrder | ClosedOrder) -> int:
-        return self.closed[symbol].order_ids[order] if isinstance(order, int) else order.order_id
-
-    def placed_ms(self, symbol: str, order: LiveOrder | ClosedOrder) -> int:
-        return self.closed[symbol].times_ms[order] if isinstance(order, int) else order.time_ms
-
-    def snapshot(self, symbol: str, order: LiveOrder | ClosedOrder) -> OrderSnapshot:
-        """The public view of a stored order, open or closed."""
-        return self.closed[symbol].snapshot(order) if isinstance(order, int) else order.snapshot()

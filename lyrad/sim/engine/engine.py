@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import random
 from collections.abc import Mapping, Sequence
 from contextvars import Context
 from decimal import Decimal
 from types import MappingProxyType
 
-from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState
+from lyrad.sim.engine.accounts import HOUSE_ACCOUNT, HOUSE_BALANCE, AccountState, Ledger
 from lyrad.sim.engine.arith import ZERO, exact_method, new_exact_context
 from lyrad.sim.engine.filters import check_client_order_id
 from lyrad.sim.engine.liquidity import ladder, requote
@@ -179,7 +178,7 @@ class Engine:
             # unique per account and symbol, because order ids are unique per symbol
             client_order_id = f"{self._client_id_prefix}{market.next_order_id}"
         elif client_order_id in ledger.client_ids:  # else: a new id, free
-            account.check_client_id(market.symbol, client_order_id, now_ms)
+            ledger.check_client_id(client_order_id, now_ms)
         if is_market:
             return place_market(market, account, ledger, req, client_order_id, now_ms)
         return place_limit(market, account, ledger, req, tick, client_order_id, now_ms)
@@ -206,13 +205,13 @@ class Engine:
         now_ms: int,
     ) -> OrderSnapshot:
         market = self._markets.get(symbol) or self._market(symbol)
-        state = self._users[account]
+        ledger = self._users[account].ledgers[market.symbol]
         if order_id is not None and client_order_id is None:  # the usual lookup, inlined
-            order = state.orders[symbol].get(order_id)
+            order = ledger.orders.get(order_id)
             if order is None:
                 raise EngineRejection(RejectReason.UNKNOWN_ORDER, "order does not exist")
         else:
-            order = self._find(state, symbol, order_id, client_order_id)
+            order = self._find(ledger, order_id, client_order_id)
         if isinstance(order, int) or order.status not in OPEN_STATUSES:
             raise EngineRejection(RejectReason.ORDER_ALREADY_CLOSED, "order is already closed")
         market.close(order, CANCELED, now_ms)
@@ -223,7 +222,7 @@ class Engine:
         """Cancel every open order of `account` in `symbol` (oldest first)."""
         market = self._market(symbol)
         out = []
-        for order in list(self._users[account].open_orders[symbol].values()):
+        for order in list(self._users[account].ledgers[market.symbol].open_orders.values()):
             market.close(order, CANCELED, now_ms)
             out.append(order.snapshot())
         return out
@@ -239,15 +238,14 @@ class Engine:
         client_order_id: str | None = None,
     ) -> OrderSnapshot:
         """One order by id or client id (UNKNOWN_ORDER if there is none)."""
-        self._market(symbol)
-        state = self._users[account]
-        return state.snapshot(symbol, self._find(state, symbol, order_id, client_order_id))
+        ledger = self._users[account].ledgers[self._market(symbol).symbol]
+        return ledger.snapshot(self._find(ledger, order_id, client_order_id))
 
     def open_orders(self, account: str, symbol: str | None = None) -> list[OrderSnapshot]:
         """Open orders of `account`, in one symbol or all, oldest first."""
         state = self._reader(account)
         names = [self._market(symbol).symbol] if symbol is not None else list(self._markets)
-        return [o.snapshot() for name in names for o in state.open_orders[name].values()]
+        return [o.snapshot() for name in names for o in state.ledgers[name].open_orders.values()]
 
     def all_orders(
         self,
@@ -260,18 +258,17 @@ class Engine:
         limit: int = 500,
     ) -> list[OrderSnapshot]:
         """Orders of any status (Binance allOrders windowing), oldest first."""
-        self._market(symbol)
-        state = self._users[account]
+        ledger = self._users[account].ledgers[self._market(symbol).symbol]
         orders = window(
-            state.orders[symbol].values(),
-            functools.partial(state.order_id, symbol),
-            functools.partial(state.placed_ms, symbol),
+            ledger.orders.values(),
+            ledger.order_id,
+            ledger.placed_ms,
             from_id=order_id,
             start_ms=start_ms,
             end_ms=end_ms,
             limit=limit,
         )
-        return [state.snapshot(symbol, o) for o in orders]
+        return [ledger.snapshot(o) for o in orders]
 
     def account_trades(
         self,
@@ -285,8 +282,7 @@ class Engine:
         limit: int = 500,
     ) -> list[Fill]:
         """The account's fills (Binance myTrades windowing), oldest first."""
-        self._market(symbol)
-        log = self._users[account].trades[symbol]
+        log = self._users[account].ledgers[self._market(symbol).symbol].trades
         indices: Sequence[int] = range(len(log))
         if order_id is not None:
             indices = [i for i in indices if log.order_ids[i] == order_id]
@@ -321,13 +317,13 @@ class Engine:
 
     @staticmethod
     def _find(
-        account: AccountState, symbol: str, order_id: int | None, client_order_id: str | None
+        ledger: Ledger, order_id: int | None, client_order_id: str | None
     ) -> LiveOrder | ClosedOrder:
         if order_id is None and client_order_id is None:
             raise EngineRejection(
                 RejectReason.INVALID_PARAMETER, "order id or client order id is required"
             )
-        order = account.find(symbol, order_id, client_order_id)
+        order = ledger.find(order_id, client_order_id)
         if order is None:
             raise EngineRejection(RejectReason.UNKNOWN_ORDER, "order does not exist")
         return order

@@ -68,7 +68,7 @@ def requote(
     market: Market, house: AccountState, bids: list[Level], asks: list[Level], now_ms: int
 ) -> None:
     """Replace the house's quotes in `market` by `bids` and `asks`."""
-    for order in list(house.open_orders[market.symbol].values()):
+    for order in list(house.ledgers[market.symbol].open_orders.values()):
         market.close(order, CANCELED, now_ms)
     for price, qty in bids:
         _quote(market, house, BUY, price, qty, now_ms)
