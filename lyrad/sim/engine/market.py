@@ -254,8 +254,9 @@ class Market:
         taker.cum_quote += quote_qty
         taker.update_time_ms = now_ms
         maker.remaining -= qty
-        maker.executed_qty += qty
-        maker.cum_quote += quote_qty
+        if not maker.ledger.is_house:  # a house quote derives these when read (its snapshot)
+            maker.executed_qty += qty
+            maker.cum_quote += quote_qty
         maker.update_time_ms = now_ms
         if taker.is_buy:
             buyer, seller = taker, maker

@@ -104,6 +104,15 @@ class LiveOrder:
 
     def snapshot(self, fills: tuple[Fill, ...] = ()) -> OrderSnapshot:
         """The public view of this order now, carrying `fills`."""
+        executed, cum_quote = self.executed_qty, self.cum_quote
+        if self.ledger.is_house:
+            # A resting house quote's fills as maker are not added up (Market._settle: they
+            # are most fills): since it rested, it has traded orig_qty - remaining - executed
+            # more, all at its own price.
+            since = self.orig_qty - self.remaining - executed
+            if since:
+                executed += since
+                cum_quote += self.price * since
         return OrderSnapshot(
             self.order_id,
             self.client_order_id,
@@ -113,8 +122,8 @@ class LiveOrder:
             self.time_in_force,
             self.price,
             self.orig_qty,
-            self.executed_qty,
-            self.cum_quote,
+            executed,
+            cum_quote,
             self.status,
             self.time_ms,
             self.update_time_ms,

@@ -189,3 +189,17 @@ def test_the_compiled_draw_is_randrange_draw_for_draw() -> None:
         assert [_randbelow(ours, n) for _ in range(200)] == [
             theirs.randrange(n) for _ in range(200)
         ]
+
+
+def test_a_house_quote_reports_what_it_took_and_what_it_was_filled_as_maker() -> None:
+    engine = make_engine(liquidity=SOME_LIQUIDITY)
+    engine.set_reference_price("BTCUSDT", D("60000"), 1)
+    engine.place_order(limit("alice", SELL, "0.01", "60010"), 2)
+    engine.set_reference_price("BTCUSDT", D("60500"), 3)  # the new best bid takes alice's ask
+    engine.place_order(market("bob", SELL, qty="0.05"), 4)  # and is then hit as maker
+    bids = [o for o in engine.open_orders(HOUSE_ACCOUNT, "BTCUSDT") if o.side is BUY]
+    best = max(bids, key=lambda o: o.price)
+    assert best.status is OrderStatus.PARTIALLY_FILLED
+    assert best.executed_qty == D("0.06")
+    assert best.cummulative_quote_qty == D("0.01") * D("60010") + D("0.05") * best.price
+    assert best.orig_qty - best.executed_qty == engine.book("BTCUSDT", 1).bids[0][1]
