@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Final, final
 
 from lyrad.sim.engine.arith import ZERO, places
-from lyrad.sim.engine.orders import ClosedOrder, ClosedOrders, LiveOrder
+from lyrad.sim.engine.orders import ClosedOrder, ClosedOrders, LiveOrder, grow
 from lyrad.sim.engine.types import (
     AccountSpec,
     Balance,
@@ -56,6 +56,7 @@ class TradeLog:
     __slots__ = (
         "commission_assets",
         "commissions",
+        "count",
         "is_buyer",
         "is_maker",
         "order_ids",
@@ -69,6 +70,7 @@ class TradeLog:
 
     def __init__(self, symbol: str) -> None:
         self.symbol = symbol
+        self.count = 0  # trades kept; the columns are longer (see orders.grow)
         self.trade_ids: list[int] = []
         self.order_ids: list[int] = []
         self.prices: list[Decimal] = []
@@ -93,19 +95,35 @@ class TradeLog:
         is_buyer: bool,
         is_maker: bool,
     ) -> None:
-        self.trade_ids.append(trade_id)
-        self.order_ids.append(order_id)
-        self.prices.append(price)
-        self.qtys.append(qty)
-        self.quote_qtys.append(quote_qty)
-        self.commissions.append(commission)
-        self.commission_assets.append(commission_asset)
-        self.times_ms.append(time_ms)
-        self.is_buyer.append(is_buyer)
-        self.is_maker.append(is_maker)
+        row = self.count
+        if row == len(self.trade_ids):
+            self._grow()
+        self.trade_ids[row] = trade_id
+        self.order_ids[row] = order_id
+        self.prices[row] = price
+        self.qtys[row] = qty
+        self.quote_qtys[row] = quote_qty
+        self.commissions[row] = commission
+        self.commission_assets[row] = commission_asset
+        self.times_ms[row] = time_ms
+        self.is_buyer[row] = is_buyer
+        self.is_maker[row] = is_maker
+        self.count = row + 1
+
+    def _grow(self) -> None:
+        grow(self.trade_ids, 0)
+        grow(self.order_ids, 0)
+        grow(self.prices, ZERO)
+        grow(self.qtys, ZERO)
+        grow(self.quote_qtys, ZERO)
+        grow(self.commissions, ZERO)
+        grow(self.commission_assets, "")
+        grow(self.times_ms, 0)
+        grow(self.is_buyer, False)
+        grow(self.is_maker, False)
 
     def __len__(self) -> int:
-        return len(self.trade_ids)
+        return self.count
 
     def fill(self, i: int) -> Fill:
         """The `i`-th trade (oldest first)."""

@@ -14,6 +14,7 @@ from lyrad.sim.engine import (
     TimeInForce,
 )
 from lyrad.sim.engine.accounts import CLIENT_ID_MEMORY_MS
+from lyrad.sim.engine.orders import FIRST_ROWS
 from tests.unit.sim.engine.helpers import (
     BTCUSDT,
     ETHUSDT,
@@ -102,3 +103,32 @@ def test_order_and_trade_ids_start_at_first_id() -> None:
 def test_first_id_must_be_positive() -> None:
     with pytest.raises(ValueError, match="first_id"):
         Engine((BTCUSDT,), [account("alice")], LiquidityProfile(D(1), 0, D(1), D(1)), 0, first_id=0)
+
+
+def test_histories_past_several_column_growths_read_back_every_row() -> None:
+    engine = make_engine()
+    n = 2 * FIRST_ROWS + 3  # the columns double twice
+    placed = []
+    for i in range(n):
+        maker = engine.place_order(limit("alice", SELL, "0.001", str(60000 + i)), 2 * i)
+        taker = engine.place_order(
+            limit("bob", BUY, "0.001", str(60000 + i), cid=f"t{i}"), 2 * i + 1
+        )
+        placed.append((maker, taker))
+    alice, bob = (
+        engine.all_orders("alice", "BTCUSDT", limit=1000),
+        engine.all_orders("bob", "BTCUSDT", limit=1000),
+    )
+    assert [o.order_id for o in alice] == [m.order_id for m, _ in placed]
+    assert [o.client_order_id for o in bob] == [f"t{i}" for i in range(n)]
+    assert all(o.status is OrderStatus.FILLED for o in alice + bob)
+    assert [o.price for o in bob] == [D(60000 + i) for i in range(n)]
+    assert [o.update_time_ms for o in alice] == [2 * i + 1 for i in range(n)]
+    trades = engine.account_trades("bob", "BTCUSDT", limit=1000)
+    assert len(trades) == n
+    assert [t.order_id for t in trades] == [t.order_id for _, t in placed]
+    assert [t.price for t in trades] == [D(60000 + i) for i in range(n)]
+    assert all(t.is_buyer and not t.is_maker for t in trades)
+    assert engine.account_trades("bob", "BTCUSDT", order_id=placed[-1][1].order_id) == [
+        placed[-1][1].fills[0]
+    ]
