@@ -155,6 +155,7 @@ class Ledger:
         "base",
         "client_ids",
         "closed",
+        "generated_prefix",
         "is_house",
         "maker_fee_exact",
         "open_orders",
@@ -170,6 +171,7 @@ class Ledger:
         account: AccountSpec,
         base: Holding,
         quote: Holding,
+        generated_prefix: str,
         *,
         is_house: bool,
     ) -> None:
@@ -184,10 +186,20 @@ class Ledger:
         self.taker_fee_exact = fee_is_exact(spec, account.taker_fee)
         self.orders: dict[int, LiveOrder | ClosedOrder] = {}
         self.open_orders: dict[int, LiveOrder] = {}
-        # client order id -> order id: an int, so closing an order changes only `orders`
+        # client order id -> order id: an int, so closing an order changes only `orders`.
+        # Only the ids clients chose: a generated id, `generated_prefix` + the order id, names
+        # its order (most orders have one: storing each cost a string hash and an insertion
+        # into a dict as large as the history, per order).
         self.client_ids: dict[str, int] = {}
+        self.generated_prefix = generated_prefix
         self.closed = ClosedOrders(symbol)
         self.trades = TradeLog(symbol)
+
+    def keep(self, order: LiveOrder, chosen_id: bool) -> None:
+        """Keep a new order for lookups by id, and by client id if its client chose it."""
+        self.orders[order.order_id] = order
+        if chosen_id:
+            self.client_ids[order.client_order_id] = order.order_id
 
     def archive(self, order: LiveOrder) -> None:
         """Keep a user's order that can no longer change in its compact closed form."""
@@ -197,7 +209,7 @@ class Ledger:
 
     def check_client_id(self, client_order_id: str, now_ms: int) -> None:
         """Reject an id used by an open order or by any order placed in the last 24h."""
-        previous_id = self.client_ids.get(client_order_id)
+        previous_id = self.order_id_of(client_order_id)
         if previous_id is None:
             return
         previous = self.orders[previous_id]
@@ -209,6 +221,28 @@ class Ledger:
                 f"client order id {client_order_id!r} is already in use",
             )
 
+    def may_be_taken(self, client_order_id: str) -> bool:
+        """Whether an order may have this client id (else it is certainly free)."""
+        return client_order_id in self.client_ids or client_order_id.startswith(
+            self.generated_prefix
+        )
+
+    def order_id_of(self, client_order_id: str) -> int | None:
+        """The id of the order with this client id: one a client chose, else a generated one."""
+        found = self.client_ids.get(client_order_id)
+        if found is not None:
+            return found
+        prefix = self.generated_prefix
+        digits = client_order_id[len(prefix) :]
+        if not (client_order_id.startswith(prefix) and digits.isascii() and digits.isdigit()):
+            return None
+        order_id = int(digits)
+        order = self.orders.get(order_id)
+        # the order named must have this id (not, say, "...-0012" for order 12)
+        if order is None or self.client_id(order) != client_order_id:
+            return None
+        return order_id
+
     def find(
         self, order_id: int | None, client_order_id: str | None
     ) -> LiveOrder | ClosedOrder | None:
@@ -219,7 +253,7 @@ class Ledger:
                 return None
             return order
         if client_order_id is not None:
-            found = self.client_ids.get(client_order_id)
+            found = self.order_id_of(client_order_id)
             return None if found is None else self.orders[found]
         return None
 
@@ -279,9 +313,11 @@ class AccountState:
         spec: AccountSpec,
         symbols: Mapping[str, SymbolSpec],
         assets: Iterable[str],
+        generated_prefix: str,
         *,
         is_house: bool,
     ) -> None:
+        """`generated_prefix`: what the client ids the engine generates start with."""
         self.spec = spec
         self.name = spec.name
         self.is_house = is_house
@@ -293,7 +329,9 @@ class AccountState:
             self.holdings[asset] = Holding(amount)
         holdings = self.holdings
         self.ledgers = {
-            symbol: Ledger(s, spec, holdings[s.base], holdings[s.quote], is_house=is_house)
+            symbol: Ledger(
+                s, spec, holdings[s.base], holdings[s.quote], generated_prefix, is_house=is_house
+            )
             for symbol, s in symbols.items()
         }
 

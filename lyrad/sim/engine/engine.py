@@ -77,22 +77,24 @@ class Engine:
         assets = list(dict.fromkeys([a for s in symbols for a in (s.base, s.quote)]))
         self._fees = dict.fromkeys(assets, ZERO)
         self._markets = {name: Market(s, self._fees, first_id) for name, s in specs.items()}
+        self._rng = random.Random(seed)
+        # Generated client ids are this + the order id: unique per account and symbol.
+        prefix = f"sim{self._rng.getrandbits(32):08x}-"
         self._users: dict[str, AccountState] = {}
         self._by_key: dict[str, AccountSpec] = {}
         for account in accounts:
             check_account(account, self._users, self._by_key)
-            self._users[account.name] = AccountState(account, specs, assets, is_house=False)
+            state = AccountState(account, specs, assets, prefix, is_house=False)
+            self._users[account.name] = state
             self._by_key[account.api_key] = account
         house = AccountSpec(HOUSE_ACCOUNT, "", "", dict.fromkeys(assets, HOUSE_BALANCE), ZERO, ZERO)
-        self._house = AccountState(house, specs, assets, is_house=True)
+        self._house = AccountState(house, specs, assets, prefix, is_house=True)
         self._liquidity = liquidity
-        self._rng = random.Random(seed)
         self.exact_context: Context = new_exact_context()
         # Bound once: a fresh bound method per call is an allocation on the busiest paths.
         self._run = self.exact_context.run
         self._place = self._place_order
         self._cancel = self._cancel_order
-        self._client_id_prefix = f"sim{self._rng.getrandbits(32):08x}-"
 
     # ---- accounts ---------------------------------------------------------------------
 
@@ -174,14 +176,15 @@ class Engine:
             tick = 0
         else:
             tick = market.limit_filter.check(req)
+        chosen_id = client_order_id is not None
         if client_order_id is None:
             # unique per account and symbol, because order ids are unique per symbol
-            client_order_id = f"{self._client_id_prefix}{market.next_order_id}"
-        elif client_order_id in ledger.client_ids:  # else: a new id, free
+            client_order_id = f"{ledger.generated_prefix}{market.next_order_id}"
+        elif ledger.may_be_taken(client_order_id):  # else: a new id, free
             ledger.check_client_id(client_order_id, now_ms)
         if is_market:
-            return place_market(market, account, ledger, req, client_order_id, now_ms)
-        return place_limit(market, account, ledger, req, tick, client_order_id, now_ms)
+            return place_market(market, account, ledger, req, client_order_id, chosen_id, now_ms)
+        return place_limit(market, account, ledger, req, tick, client_order_id, chosen_id, now_ms)
 
     def cancel_order(
         self,

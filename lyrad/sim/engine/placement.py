@@ -29,11 +29,13 @@ def place_limit(
     req: OrderRequest,
     tick: int,
     client_order_id: str,
+    chosen_id: bool,
     now_ms: int,
 ) -> OrderSnapshot:
     """Execute a validated LIMIT or LIMIT_MAKER at price index `tick`; the order and its fills.
 
-    `ledger` is the account's in the market's symbol.
+    `ledger` is the account's in the market's symbol; `client_order_id` is free, and
+    `chosen_id` says whether the client chose it (else the engine generated it).
     """
     price, qty = req.price, req.quantity
     if price is None or qty is None:  # never, after validation
@@ -78,8 +80,7 @@ def place_limit(
         ledger,
     )
     # Kept for lookups by id and client id (the account is a user's: house quotes elsewhere)
-    ledger.orders[order_id] = order
-    ledger.client_ids[client_order_id] = order_id
+    ledger.keep(order, chosen_id)
     if tif is FOK and market.preview_qty(is_buy, account, tick, qty)[0] < qty:
         order.status = EXPIRED  # all or nothing: nothing
         ledger.archive(order)
@@ -154,11 +155,12 @@ def place_market(
     ledger: Ledger,
     req: OrderRequest,
     client_order_id: str,
+    chosen_id: bool,
     now_ms: int,
 ) -> OrderSnapshot:
     """Execute a validated MARKET order, by quantity or by quote amount; with its fills.
 
-    `ledger` is the account's in the market's symbol.
+    `ledger` and `client_order_id` as in place_limit.
     """
     side = req.side
     is_buy = side is BUY
@@ -190,8 +192,7 @@ def place_market(
         proceeds,
         ledger,
     )
-    ledger.orders[order_id] = order  # kept for lookups, as in place_limit
-    ledger.client_ids[client_order_id] = order_id
+    ledger.keep(order, chosen_id)
     holding.free -= need  # Market.lock, inlined (a new order: its lock is `need`)
     holding.locked += need
     order.locked = need

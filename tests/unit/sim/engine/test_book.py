@@ -13,7 +13,11 @@ from tests.unit.sim.engine.helpers import BTCUSDT, D
 
 def _owner(name: str) -> AccountState:
     return AccountState(
-        AccountSpec(name, name, "s", {}), {"BTCUSDT": BTCUSDT}, ["BTC", "USDT"], is_house=False
+        AccountSpec(name, name, "s", {}),
+        {"BTCUSDT": BTCUSDT},
+        ["BTC", "USDT"],
+        "sim00000000-",
+        is_house=False,
     )
 
 

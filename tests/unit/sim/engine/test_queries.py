@@ -128,6 +128,35 @@ def test_generated_client_ids_are_unique_and_valid() -> None:
     assert all(re.fullmatch(r"[.A-Z:/a-z0-9_-]{1,36}", i) for i in ids)
 
 
+def test_generated_client_ids_find_their_orders_and_are_taken_like_chosen_ones() -> None:
+    engine = make_engine()
+    resting = engine.place_order(limit("alice", BUY, "0.1", "59000"), 1)
+    filled = engine.place_order(market("alice", BUY, qty="0.1"), 2)  # an empty book: expired
+    generated = resting.client_order_id
+    prefix = generated[: -len(str(resting.order_id))]
+    assert filled.client_order_id == f"{prefix}{filled.order_id}"
+    for snap in (resting, filled):
+        found = engine.get_order("alice", "BTCUSDT", client_order_id=snap.client_order_id)
+        assert found.order_id == snap.order_id
+    # only the exact spelling names an order: no leading zero, no other account
+    with rejected(RejectReason.UNKNOWN_ORDER):
+        engine.get_order("alice", "BTCUSDT", client_order_id=f"{prefix}0{resting.order_id}")
+    with rejected(RejectReason.UNKNOWN_ORDER):
+        engine.get_order("bob", "BTCUSDT", client_order_id=generated)
+    with rejected(RejectReason.UNKNOWN_ORDER):
+        engine.get_order("alice", "BTCUSDT", client_order_id=f"{prefix}{10**6}")
+    # a client may not choose an id the engine gave an open order, or one placed within a day
+    with rejected(RejectReason.DUPLICATE_CLIENT_ORDER_ID):
+        engine.place_order(limit("alice", BUY, "0.1", "59000", cid=generated), 3)
+    with rejected(RejectReason.DUPLICATE_CLIENT_ORDER_ID):
+        engine.place_order(limit("alice", BUY, "0.1", "59000", cid=filled.client_order_id), 3)
+    engine.place_order(limit("bob", BUY, "0.1", "59000", cid=generated), 3)  # another account
+    cancelled = engine.cancel_order("alice", "BTCUSDT", client_order_id=generated, now_ms=4)
+    assert cancelled.status is OrderStatus.CANCELED
+    again = engine.place_order(limit("alice", BUY, "0.1", "59000", cid=generated), DAY_MS + 1)
+    assert engine.get_order("alice", "BTCUSDT", client_order_id=generated) == again
+
+
 def test_all_orders_windows_like_binance() -> None:
     engine = make_engine()
     ids = [
