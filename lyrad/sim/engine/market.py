@@ -281,10 +281,53 @@ class Market:
         self.next_trade_id = trade_id + 1
         if b.is_house or s.is_house:
             self.house_intact = False
-        # Each user side keeps the trade in its history; the taker's side is also a Fill now.
-        trade = (trade_id, price, qty, quote_qty, now_ms)
-        self._record(buyer, buyer is taker, trade, buyer_fee, base, fills, is_buyer=True)
-        self._record(seller, seller is taker, trade, seller_fee, quote, fills, is_buyer=False)
+        # Each user side keeps the trade in its history; the taker's side is also a Fill now,
+        # made from the values at hand rather than read back from its history's columns.
+        ledger = buyer.ledger
+        if not ledger.is_house:
+            ledger.trades.add(
+                trade_id,
+                buyer.order_id,
+                price,
+                qty,
+                quote_qty,
+                buyer_fee,
+                base,
+                now_ms,
+                True,
+                buyer is maker,
+            )
+        ledger = seller.ledger
+        if not ledger.is_house:
+            ledger.trades.add(
+                trade_id,
+                seller.order_id,
+                price,
+                qty,
+                quote_qty,
+                seller_fee,
+                quote,
+                now_ms,
+                False,
+                seller is maker,
+            )
+        if not taker.ledger.is_house:
+            is_buy = taker.is_buy
+            fills.append(
+                Fill(
+                    trade_id,
+                    taker.order_id,
+                    self.symbol,
+                    price,
+                    qty,
+                    quote_qty,
+                    buyer_fee if is_buy else seller_fee,
+                    base if is_buy else quote,
+                    now_ms,
+                    is_buy,
+                    False,
+                )
+            )
 
     def _receive(
         self,
@@ -309,38 +352,6 @@ class Market:
         if fee:
             self.fees[asset] += fee
         return fee
-
-    def _record(
-        self,
-        order: LiveOrder,
-        is_taker: bool,
-        trade: tuple[int, Decimal, Decimal, Decimal, int],
-        commission: Decimal,
-        commission_asset: str,
-        fills: list[Fill],
-        *,
-        is_buyer: bool,
-    ) -> None:
-        """One side of a trade: into a user's history, and a Fill for the taker."""
-        ledger = order.ledger
-        if ledger.is_house:
-            return
-        trade_id, price, qty, quote_qty, now_ms = trade
-        log = ledger.trades
-        log.add(
-            trade_id,
-            order.order_id,
-            price,
-            qty,
-            quote_qty,
-            commission,
-            commission_asset,
-            now_ms,
-            is_buyer,
-            not is_taker,
-        )
-        if is_taker:
-            fills.append(log.fill(len(log) - 1))
 
     # ---- previews (no mutation) ------------------------------------------------------
 
