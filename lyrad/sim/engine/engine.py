@@ -75,8 +75,8 @@ class Engine:
             specs[spec.symbol] = spec
         self.symbols: Mapping[str, SymbolSpec] = MappingProxyType(specs)
         assets = list(dict.fromkeys([a for s in symbols for a in (s.base, s.quote)]))
-        self._fees = dict.fromkeys(assets, ZERO)
-        self._markets = {name: Market(s, self._fees, first_id) for name, s in specs.items()}
+        self._assets = assets
+        self._markets = {name: Market(s, first_id) for name, s in specs.items()}
         self._rng = random.Random(seed)
         # Generated client ids are this + the order id: unique per account and symbol.
         prefix = f"sim{self._rng.getrandbits(32):08x}-"
@@ -111,9 +111,14 @@ class Engine:
         """Free and locked balance of every asset (HOUSE_ACCOUNT gives the house's)."""
         return self._reader(account).balances()
 
+    @exact_method
     def fees_collected(self) -> Mapping[str, Decimal]:
         """Commission collected so far, per asset."""
-        return dict(self._fees)
+        fees = dict.fromkeys(self._assets, ZERO)
+        for market in self._markets.values():
+            fees[market.base] += market.base_fees
+            fees[market.quote] += market.quote_fees
+        return fees
 
     # ---- reference price and synthetic liquidity ----------------------------------------
 

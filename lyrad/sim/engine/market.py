@@ -26,9 +26,9 @@ class Market:
     __slots__ = (
         "asks",
         "base",
+        "base_fees",
         "base_unit",
         "bids",
-        "fees",
         "house_intact",
         "is_trading",
         "last_update_id",
@@ -38,13 +38,14 @@ class Market:
         "next_order_id",
         "next_trade_id",
         "quote",
+        "quote_fees",
         "quote_unit",
         "reference",
         "spec",
         "symbol",
     )
 
-    def __init__(self, spec: SymbolSpec, fees: dict[str, Decimal], first_id: int = 1) -> None:
+    def __init__(self, spec: SymbolSpec, first_id: int = 1) -> None:
         self.spec = spec
         self.limit_filter = LimitFilter(spec)
         self.market_filter = MarketFilter(spec)
@@ -56,7 +57,10 @@ class Market:
         self.quote_unit = unit_of(spec.quote_precision)
         # Quantities bought with a quote amount follow MARKET_LOT_SIZE, or LOT_SIZE when unset.
         self.market_step = spec.market_step_size or spec.step_size
-        self.fees = fees
+        # Commission collected in this symbol, in its base and in its quote asset (attributes:
+        # a dict of totals per asset cost a lookup and a store per fill)
+        self.base_fees = ZERO
+        self.quote_fees = ZERO
         self.bids = BookSide(is_bid=True)
         self.asks = BookSide(is_bid=False)
         self.reference: Decimal | None = None
@@ -275,8 +279,10 @@ class Market:
         seller.locked -= qty
         seller.holding.locked -= qty
         base_unit, quote_unit = self.base_unit, self.quote_unit
-        buyer_fee = self._receive(buyer, qty, buyer_rate, buyer_exact, base_unit, base)
-        seller_fee = self._receive(seller, quote_qty, seller_rate, seller_exact, quote_unit, quote)
+        buyer_fee = self._receive(buyer, qty, buyer_rate, buyer_exact, base_unit, in_base=True)
+        seller_fee = self._receive(
+            seller, quote_qty, seller_rate, seller_exact, quote_unit, in_base=False
+        )
         trade_id = self.next_trade_id
         self.next_trade_id = trade_id + 1
         if b.is_house or s.is_house:
@@ -336,11 +342,13 @@ class Market:
         rate: Decimal,
         exact: bool,
         unit: Decimal,
-        asset: str,
+        *,
+        in_base: bool,
     ) -> Decimal:
         """Credit what `order` receives from a trade, less commission; the commission.
 
-        Commission is in the asset received, at the maker or taker `rate`, rounded down to
+        Commission is in the asset received (the base if `in_base`), at the maker or taker
+        `rate`, rounded down to
         `unit` (skipped where the ledger knows the product `exact`). A fee-free side (the
         house's, in most trades) receives the whole amount, without subtracting a zero.
         """
@@ -350,7 +358,10 @@ class Market:
         fee = amount * rate if exact else (amount * rate // unit) * unit
         order.proceeds.free += amount - fee
         if fee:
-            self.fees[asset] += fee
+            if in_base:
+                self.base_fees += fee
+            else:
+                self.quote_fees += fee
         return fee
 
     # ---- previews (no mutation) ------------------------------------------------------
