@@ -192,7 +192,6 @@ def place_market(
         proceeds,
         ledger,
     )
-    ledger.keep(order, chosen_id)
     holding.free -= need  # Market.lock, inlined (a new order: its lock is `need`)
     holding.locked += need
     order.locked = need
@@ -210,7 +209,11 @@ def place_market(
         holding.locked -= left
         holding.free += left
         order.locked = ZERO
+    # Kept for lookups from now on, in its closed form only: nothing looks an order up while
+    # it trades, so it is entered once (place_limit keeps an order that may rest first).
     ledger.archive(order)
+    if chosen_id:
+        ledger.client_ids[client_order_id] = order_id
     return order.snapshot(tuple(fills))
 
 
