@@ -7,12 +7,11 @@ order is expired (status EXPIRED, its funds unlocked) and matching continues beh
 
 from __future__ import annotations
 
-from bisect import insort
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState
 from lyrad.sim.engine.arith import ZERO, unit_of
-from lyrad.sim.engine.book import BookSide
+from lyrad.sim.engine.book import BookSide, insert_key
 from lyrad.sim.engine.filters import LimitFilter, MarketFilter
 from lyrad.sim.engine.members import EXPIRED, FILLED, PARTIALLY_FILLED
 from lyrad.sim.engine.orders import LiveOrder
@@ -95,7 +94,7 @@ class Market:
         level = side.levels.get(key)
         if level is None:
             side.levels[key] = [order]
-            insort(side.keys, key)
+            insert_key(side.keys, key)
         else:
             level.append(order)
         order.ledger.open_orders[order.order_id] = order

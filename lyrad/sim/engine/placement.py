@@ -10,11 +10,11 @@ lock is returned at the end; a resting order keeps exactly what its remainder ne
 
 from __future__ import annotations
 
-from bisect import insort
 from decimal import Decimal
 
 from lyrad.sim.engine.accounts import AccountState, Ledger
 from lyrad.sim.engine.arith import ZERO
+from lyrad.sim.engine.book import insert_key
 from lyrad.sim.engine.market import Market
 from lyrad.sim.engine.members import BUY, EXPIRED, FILLED, FOK, GTC, LIMIT_MAKER, NEW
 from lyrad.sim.engine.orders import LiveOrder
@@ -101,7 +101,7 @@ def place_limit(
         level = book.levels.get(key)
         if level is None:
             book.levels[key] = [order]
-            insort(book.keys, key)
+            insert_key(book.keys, key)
         else:
             level.append(order)
         ledger.open_orders[order_id] = order

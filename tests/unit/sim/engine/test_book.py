@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+import random
 from decimal import Decimal
 
 from lyrad.sim.engine import AccountSpec, OrderType, Side, TimeInForce
 from lyrad.sim.engine.accounts import AccountState
-from lyrad.sim.engine.book import BookSide
+from lyrad.sim.engine.book import BookSide, insert_key, key_index
 from lyrad.sim.engine.orders import LiveOrder
 from tests.unit.sim.engine.helpers import BTCUSDT, D
 
@@ -105,3 +107,17 @@ def test_previews_walk_best_first_and_skip_the_takers_own_orders() -> None:
     assert asks.preview_qty(OTHER, None, D("1")) == (D("1"), D("11"))
     # 25 quote buys 1 at 10 then 1 at 11, then 4 / 12 = 0.3 (whole steps of 0.1)
     assert asks.preview_quote(OWNER, D("25"), D("0.1")) == (D("2.3"), D("24.6"))
+
+
+def test_level_keys_are_searched_and_inserted_as_bisect_does() -> None:
+    rng = random.Random(5)
+    for size in (0, 1, 2, 3, 50, 513):
+        keys = sorted(rng.sample(range(-(10**12), 10**12), size))
+        probes = [*keys, *(rng.randrange(-(10**12), 10**12) for _ in range(50)), -(10**13)]
+        for key in probes:
+            assert key_index(keys, key) == bisect.bisect_left(keys, key)
+        grown = list(keys)
+        for key in probes[size:]:
+            if key not in grown:
+                insert_key(grown, key)
+        assert grown == sorted(set(probes))
