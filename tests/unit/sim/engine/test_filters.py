@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal, localcontext
 
@@ -19,7 +20,13 @@ from lyrad.sim.engine import (
     TimeInForce,
 )
 from lyrad.sim.engine.arith import EXACT
-from lyrad.sim.engine.filters import LimitFilter, MarketFilter, check_limit, check_request
+from lyrad.sim.engine.filters import (
+    LimitFilter,
+    MarketFilter,
+    check_client_order_id,
+    check_limit,
+    check_request,
+)
 from tests.unit.sim.engine.helpers import BTCUSDT, D, rejected
 
 BUY = Side.BUY
@@ -256,3 +263,22 @@ def test_market_filter_takes_its_short_path_only_with_min_qty_on_its_grid() -> N
     assert short_paths == [True, True, True, True, True, False, True, True]
     passed = _settled(lambda: MarketFilter(BTCUSDT).check(_market(quote="10.5"), REF))
     assert passed == ("passed", "")
+
+
+_BINANCE_CLIENT_ORDER_ID = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.text(alphabet="aZ09.:/_-b ~\u00e9\u0101", max_size=40),
+        st.text(alphabet="abcXYZ0189.:/_-", min_size=30, max_size=40),
+    )
+)
+def test_client_order_ids_are_checked_by_binances_pattern(cid: str) -> None:
+    if _BINANCE_CLIENT_ORDER_ID.fullmatch(cid):
+        check_client_order_id(cid)
+    else:
+        with rejected(RejectReason.INVALID_PARAMETER):
+            check_client_order_id(cid)
