@@ -130,6 +130,10 @@ class OrderExecutor:
         return self._locks[client_order_id].locked() if client_order_id in self._locks else False
 
     async def submit(self, intent: OrderIntent) -> SubmitResult:
+        # Any wait comes before the risk check: from the check to the queued write-ahead
+        # record nothing awaits, so no state change (a breaker, a halt) can fall in between
+        # and let through an order checked under the old state.
+        await self._ids.ensure_block()
         refusal = self._refuse(intent)
         if refusal is not None:
             self._metrics.intents_rejected.labels(refusal.reason.value).inc()
@@ -156,7 +160,6 @@ class OrderExecutor:
             return SubmitResult(False, None, f"{refusal.reason.value}: {refusal.detail}")
         # Counted before any await, so concurrent intents cannot slip past the rate limits.
         self._on_approved(intent)
-        await self._ids.ensure_block()
         market = self._adapters[intent.venue].market(intent.symbol)
         now = self._clock_ms()
         order = Order(

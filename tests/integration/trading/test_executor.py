@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from dataclasses import replace
@@ -163,6 +164,28 @@ async def test_halted_trading_sends_nothing_and_journals_nothing(tmp_path: Path)
         assert await r.journal.orders() == []
         assert r.venue.created == 0
         assert r.metric("lyrad_risk_rejections_total", {"reason": "halted"}) == 1
+
+
+async def test_an_intent_is_checked_after_waiting_for_client_order_ids(tmp_path: Path) -> None:
+    """The risk check and the order it lets through are one step: no await between them.
+
+    Client order ids are reserved in blocks (the rig's: 4), the next one written to the
+    journal once half of the current block is used. Trading is halted while that write is
+    under way, as a breaker may trip at any await: an intent checked before the wait would
+    be sent after the halt.
+    """
+    async with rig(tmp_path / "j.sqlite3") as r:
+        for _ in range(3):  # ids 0-2 of the first block: the next submit reserves a block
+            assert (await r.submit(r.intent())).accepted
+        submitted = asyncio.create_task(r.executor.submit(r.intent()))
+        await asyncio.sleep(0)  # the submit runs up to its first wait
+        r.trading.set(TradingState.HALTED, "breaker")
+        result = await submitted
+        assert not result.accepted
+        assert result.reason is not None
+        assert result.reason.startswith("halted")
+        assert len(await r.journal.orders()) == 3
+        assert r.venue.created == 3
 
 
 async def test_reducing_allows_only_orders_that_reduce(tmp_path: Path) -> None:
