@@ -4,10 +4,13 @@ half-open when the outage ends."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
+import sqlite3
 import time
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +92,43 @@ action = "reducing"
     assert rejected > 0
     tripped_ms = ms(trip["timestamp"])
     with open_readonly(tmp_path / "journal.sqlite3") as journal:
-        late_buys = [
-            o for o in journal.orders() if o.side.value == "buy" and o.created_ms > tripped_ms
-        ]
-        early = [o for o in journal.orders() if o.created_ms <= tripped_ms]
+        orders = journal.orders()
+    early = [o for o in orders if o.created_ms <= tripped_ms]
+    late_buys = [o for o in orders if o.side.value == "buy" and o.created_ms > tripped_ms]
     assert early, "nothing traded before the crash; the test proves little"
-    assert late_buys == [], "an order adding exposure was sent after the breaker tripped"
+    # REDUCING lets a buy through only while the position is short, and then no larger
+    # than it. The daemon knows its fills as it journals them and reads its position back
+    # after each reconcile pass (every 1 s here), so a buy is judged by the positions it
+    # had journaled over the pass before it was made.
+    held = journaled_positions(tmp_path / "journal.sqlite3")
+    adding = [
+        (o.client_order_id, o.amount, o.created_ms)
+        for o in late_buys
+        if not any(
+            q < 0 and o.amount <= -q
+            for q in positions_during(held, o.created_ms - 2000, o.created_ms)
+        )
+    ]
+    assert adding == [], "an order adding exposure was sent after the breaker tripped"
+
+
+def journaled_positions(path: Path) -> list[tuple[int, Decimal]]:
+    """(applied_ms, position in base after that fill), in the order fills were journaled."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        rows = db.execute(
+            "SELECT side, amount, applied_ms FROM fills ORDER BY applied_ms"
+        ).fetchall()
+    position, out = Decimal(0), []
+    for side, amount, applied_ms in rows:
+        position += Decimal(amount) if side == "buy" else -Decimal(amount)
+        out.append((applied_ms, position))
+    return out
+
+
+def positions_during(held: list[tuple[int, Decimal]], start_ms: int, end_ms: int) -> list[Decimal]:
+    """The journaled positions in force at some moment of [start_ms, end_ms]."""
+    before = [q for t, q in held if t <= start_ms]
+    return [before[-1] if before else Decimal(0), *(q for t, q in held if start_ms < t <= end_ms)]
 
 
 def test_outage_opens_the_venue_breaker_and_it_recovers_through_half_open(
