@@ -201,6 +201,34 @@ class Ledger:
         if chosen_id:
             self.client_ids[order.client_order_id] = order.order_id
 
+    def record_trade(  # positional on purpose: this runs for each side of every fill
+        self,
+        order: LiveOrder,
+        trade_id: int,
+        price: Decimal,
+        qty: Decimal,
+        quote_qty: Decimal,
+        commission: Decimal,
+        commission_asset: str,
+        time_ms: int,
+        is_maker: bool,
+    ) -> None:
+        """Keep one side of a trade, `order`'s, in a user's history (the house keeps none)."""
+        if self.is_house:
+            return
+        self.trades.add(
+            trade_id,
+            order.order_id,
+            price,
+            qty,
+            quote_qty,
+            commission,
+            commission_asset,
+            time_ms,
+            order.is_buy,
+            is_maker,
+        )
+
     def archive(self, order: LiveOrder) -> None:
         """Keep a user's order that can no longer change in its compact closed form."""
         if self.is_house:

@@ -288,34 +288,12 @@ class Market:
             self.house_intact = False
         # Each user side keeps the trade in its history; the taker's side is also a Fill now,
         # made from the values at hand rather than read back from its history's columns.
-        ledger = buyer.ledger
-        if not ledger.is_house:
-            ledger.trades.add(
-                trade_id,
-                buyer.order_id,
-                price,
-                qty,
-                quote_qty,
-                buyer_fee,
-                base,
-                now_ms,
-                True,
-                buyer is maker,
-            )
-        ledger = seller.ledger
-        if not ledger.is_house:
-            ledger.trades.add(
-                trade_id,
-                seller.order_id,
-                price,
-                qty,
-                quote_qty,
-                seller_fee,
-                quote,
-                now_ms,
-                False,
-                seller is maker,
-            )
+        buyer.ledger.record_trade(
+            buyer, trade_id, price, qty, quote_qty, buyer_fee, base, now_ms, buyer is maker
+        )
+        seller.ledger.record_trade(
+            seller, trade_id, price, qty, quote_qty, seller_fee, quote, now_ms, seller is maker
+        )
         if not taker.ledger.is_house:
             is_buy = taker.is_buy
             fills.append(
