@@ -59,6 +59,7 @@ class TradeLog:
         "count",
         "is_buyer",
         "is_maker",
+        "keeps",
         "order_ids",
         "prices",
         "qtys",
@@ -68,8 +69,9 @@ class TradeLog:
         "trade_ids",
     )
 
-    def __init__(self, symbol: str) -> None:
+    def __init__(self, symbol: str, *, keeps: bool) -> None:
         self.symbol = symbol
+        self.keeps = keeps
         self.count = 0  # trades kept; the columns are longer (see orders.grow)
         self.trade_ids: list[int] = []
         self.order_ids: list[int] = []
@@ -82,31 +84,33 @@ class TradeLog:
         self.is_buyer: list[bool] = []
         self.is_maker: list[bool] = []
 
-    def add(  # positional on purpose: this runs for every fill
+    def add(  # positional on purpose: this runs for each side of every fill
         self,
+        order: LiveOrder,
         trade_id: int,
-        order_id: int,
         price: Decimal,
         qty: Decimal,
         quote_qty: Decimal,
         commission: Decimal,
         commission_asset: str,
         time_ms: int,
-        is_buyer: bool,
         is_maker: bool,
     ) -> None:
+        """Keep `order`'s side of a trade (unless this is the house's log, which keeps none)."""
+        if not self.keeps:
+            return
         row = self.count
         if row == len(self.trade_ids):
             self._grow()
         self.trade_ids[row] = trade_id
-        self.order_ids[row] = order_id
+        self.order_ids[row] = order.order_id
         self.prices[row] = price
         self.qtys[row] = qty
         self.quote_qtys[row] = quote_qty
         self.commissions[row] = commission
         self.commission_assets[row] = commission_asset
         self.times_ms[row] = time_ms
-        self.is_buyer[row] = is_buyer
+        self.is_buyer[row] = order.is_buy
         self.is_maker[row] = is_maker
         self.count = row + 1
 
@@ -193,41 +197,13 @@ class Ledger:
         self.client_ids: dict[str, int] = {}
         self.generated_prefix = generated_prefix
         self.closed = ClosedOrders(symbol)
-        self.trades = TradeLog(symbol)
+        self.trades = TradeLog(symbol, keeps=not is_house)
 
     def keep(self, order: LiveOrder, chosen_id: bool) -> None:
         """Keep a new order for lookups by id, and by client id if its client chose it."""
         self.orders[order.order_id] = order
         if chosen_id:
             self.client_ids[order.client_order_id] = order.order_id
-
-    def record_trade(  # positional on purpose: this runs for each side of every fill
-        self,
-        order: LiveOrder,
-        trade_id: int,
-        price: Decimal,
-        qty: Decimal,
-        quote_qty: Decimal,
-        commission: Decimal,
-        commission_asset: str,
-        time_ms: int,
-        is_maker: bool,
-    ) -> None:
-        """Keep one side of a trade, `order`'s, in a user's history (the house keeps none)."""
-        if self.is_house:
-            return
-        self.trades.add(
-            trade_id,
-            order.order_id,
-            price,
-            qty,
-            quote_qty,
-            commission,
-            commission_asset,
-            time_ms,
-            order.is_buy,
-            is_maker,
-        )
 
     def archive(self, order: LiveOrder) -> None:
         """Keep a user's order that can no longer change in its compact closed form."""

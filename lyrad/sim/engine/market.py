@@ -288,10 +288,10 @@ class Market:
             self.house_intact = False
         # Each user side keeps the trade in its history; the taker's side is also a Fill now,
         # made from the values at hand rather than read back from its history's columns.
-        buyer.ledger.record_trade(
+        buyer.ledger.trades.add(
             buyer, trade_id, price, qty, quote_qty, buyer_fee, base, now_ms, buyer is maker
         )
-        seller.ledger.record_trade(
+        seller.ledger.trades.add(
             seller, trade_id, price, qty, quote_qty, seller_fee, quote, now_ms, seller is maker
         )
         if not taker.ledger.is_house:
